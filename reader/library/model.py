@@ -1,0 +1,105 @@
+"""Plain data records shared by every layer (no behaviour, no UI)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+CategoryPath = tuple[str, ...]
+"""One hierarchical category, outermost first: ``("新媒体", "趣头条", "分类")``."""
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """One parsed article: clean metadata plus its body as terminal-friendly Markdown.
+
+    Every string field is already sanitised (no control characters, no escape sequences).
+    ``body`` is Markdown as produced by :mod:`reader.library.convert`: link references are
+    numbered (``[text][1]``-style markers rendered as ``text[1]``) and listed in ``links``.
+    """
+
+    path: Path
+    title: str
+    body: str = ""
+    date: datetime | None = None
+    updated: datetime | None = None
+    authors: tuple[str, ...] = ()
+    categories: tuple[CategoryPath, ...] = ()
+    tags: tuple[str, ...] = ()
+    url: str | None = None
+    summary: str | None = None
+    cover: str | None = None
+    language: str | None = None
+    links: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def author(self) -> str | None:
+        """All authors joined with ", ", or None."""
+        return ", ".join(self.authors) or None
+
+
+@dataclass(frozen=True, slots=True)
+class FoundFile:
+    """A regular file found by discovery, with the stat data used for change detection."""
+
+    path: Path
+    """Absolute path as reached from the root (symlinks not resolved)."""
+    root: Path
+    """The collection root it was found under."""
+    mtime_ns: int
+    size: int
+
+    @property
+    def relpath(self) -> str:
+        """Path relative to the root's parent, POSIX style: ``news/2021/a.md``.
+
+        Including the root's own name keeps keys unique across roots and stable when a
+        collection is moved elsewhere on disk (reading state is keyed on it).
+        """
+        base = self.root.parent if self.root.is_dir() else self.root.parent
+        try:
+            return self.path.relative_to(base).as_posix()
+        except ValueError:
+            return self.path.as_posix()
+
+
+@dataclass(frozen=True, slots=True)
+class SkippedFile:
+    """A path discovery or parsing refused, with a human-readable reason."""
+
+    path: Path
+    reason: str
+
+
+class SkipFile(Exception):
+    """Raised by the parser when a file cannot be an article (binary, too large, unreadable)."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+@dataclass(slots=True)
+class Progress:
+    """Indexing progress, passed to progress callbacks."""
+
+    phase: str
+    """"scan", "parse", "write" or "done"."""
+    done: int = 0
+    total: int = 0
+    message: str = ""
+
+
+@dataclass(slots=True)
+class RefreshReport:
+    """What one incremental refresh did."""
+
+    collection: str
+    articles: int = 0
+    added: int = 0
+    updated: int = 0
+    removed: int = 0
+    skipped: list[SkippedFile] = field(default_factory=list)
+    seconds: float = 0.0
