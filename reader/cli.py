@@ -1,0 +1,450 @@
+"""The ``newsreader`` command: the TUI by default, plus scriptable subcommands.
+
+The TUI (and textual) is imported only for ``newsreader [PATH ...]`` and ``serve``, so
+``index``, ``search``, ``show``, ``list`` and ``categories`` start fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from reader import __version__, paths
+from reader.config import Config, ConfigError, load_config
+
+if TYPE_CHECKING:
+    from reader.library.index import ArticleRow, Collection
+    from reader.library.model import Article
+
+COMMANDS = ("index", "search", "show", "list", "categories", "serve")
+
+QUERY_HELP = """\
+query language:
+  word word        both words (AND); Chinese of any length matches as a substring
+  a OR b           either
+  -word            exclude
+  "exact phrase"   phrase
+  word*            prefix (Latin words)
+  title:x author:x tag:x category:x   fields; category matches any level (category:a/b for a path)
+  after:2021-07-01 before:2022 date:2021-07   dates
+  is:unread is:starred                reading state
+"""
+
+
+class UsageError(Exception):
+    """Bad command-line use: reported in one line, exit code 2."""
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the console script; returns the exit code."""
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    debug = "--debug" in args_list
+    try:
+        return _dispatch(args_list)
+    except KeyboardInterrupt:
+        print("newsreader: interrupted", file=sys.stderr)
+        return 130
+    except (UsageError, ConfigError) as exc:
+        print(f"newsreader: {exc}", file=sys.stderr)
+        return 2
+    except BrokenPipeError:
+        _silence_stdout()
+        return 0
+    except Exception as exc:
+        if debug:
+            raise
+        print(f"newsreader: error: {exc} (run with --debug for details)", file=sys.stderr)
+        return 1
+
+
+def _silence_stdout() -> None:
+    """After a closed pipe (``newsreader list | head``), stop Python complaining at exit."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+
+
+def _dispatch(argv: list[str]) -> int:
+    command = argv[0] if argv else None
+    if command in COMMANDS:
+        parser = _subcommand_parser()
+        args = parser.parse_args(argv)
+    else:
+        args = _tui_parser().parse_args(argv)
+        args.command = None
+    handler = {
+        None: _cmd_tui,
+        "index": _cmd_index,
+        "search": _cmd_search,
+        "show": _cmd_show,
+        "list": _cmd_list,
+        "categories": _cmd_categories,
+        "serve": _cmd_serve,
+    }[args.command]
+    return handler(args)
+
+
+# ---------------------------------------------------------------- argument parsing
+
+
+def _common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--debug", action="store_true", help="show tracebacks on errors")
+    parser.add_argument("--config", type=Path, help="config file (default: %(default)s)",
+                        default=None)
+
+
+def _tui_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="newsreader",
+        description="Read and search offline article collections in the terminal.",
+        epilog=(
+            "commands (newsreader COMMAND --help for each):\n"
+            "  index       build or refresh the index\n"
+            "  search      search articles\n"
+            "  show        print one article file\n"
+            "  list        list articles\n"
+            "  categories  the category tree with counts\n"
+            "  serve       serve the app to a web browser\n\n"
+            "With no PATH: the collections in the config file, else the bundled samples.\n"
+            f"Config: {paths.config_file()}\nIndex:  {paths.cache_dir()}\n"
+            f"State:  {paths.data_dir()}\n\n{QUERY_HELP}"
+        ),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"newsreader {__version__}")
+    parser.add_argument("paths", nargs="*", type=Path, metavar="PATH",
+                        help="collection folders or files")
+    parser.add_argument("--no-mouse", action="store_true", help="turn off mouse support")
+    parser.add_argument("--theme", help="Textual theme name (e.g. textual-dark, textual-ansi)")
+    _common(parser)
+    return parser
+
+
+def _subcommand_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="newsreader")
+    parser.add_argument("--version", action="version", version=f"newsreader {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("index", help="build or refresh the index")
+    p.add_argument("paths", nargs="*", type=Path, metavar="PATH")
+    p.add_argument("--json", action="store_true", help="print a JSON summary")
+    p.add_argument("--workers", type=int, default=None, help="parser processes (default: cores)")
+    _common(p)
+
+    p = sub.add_parser("search", help="search articles", epilog=QUERY_HELP,
+                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("query")
+    p.add_argument("paths", nargs="*", type=Path, metavar="PATH")
+    p.add_argument("--limit", type=_non_negative, default=20, help="0 = no limit (default 20)")
+    p.add_argument("--sort", choices=("relevance", "date"), default="relevance")
+    p.add_argument("--json", action="store_true")
+    _common(p)
+
+    p = sub.add_parser("show", help="print one article file")
+    p.add_argument("file", type=Path)
+    p.add_argument("--format", choices=("text", "markdown", "json"), default="text")
+    p.add_argument("--width", type=_positive, default=None,
+                   help="wrap text to N cells (default: terminal width)")
+    _common(p)
+
+    p = sub.add_parser("list", help="list articles")
+    p.add_argument("paths", nargs="*", type=Path, metavar="PATH")
+    p.add_argument("--category", help="a category name or path (a/b/c)")
+    p.add_argument("--sort", choices=("date", "title"), default="date")
+    p.add_argument("--limit", type=_non_negative, default=50, help="0 = no limit (default 50)")
+    p.add_argument("--json", action="store_true")
+    _common(p)
+
+    p = sub.add_parser("categories", help="the category tree with counts")
+    p.add_argument("paths", nargs="*", type=Path, metavar="PATH")
+    p.add_argument("--json", action="store_true")
+    _common(p)
+
+    p = sub.add_parser("serve", help="serve the app to a web browser (textual-serve)")
+    p.add_argument("paths", nargs="*", type=Path, metavar="PATH")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=_positive, default=8000)
+    _common(p)
+    return parser
+
+
+def _non_negative(value: str) -> int:
+    number = int(value)
+    if number < 0:
+        raise argparse.ArgumentTypeError("must be 0 or more")
+    return number
+
+
+def _positive(value: str) -> int:
+    number = int(value)
+    if number <= 0:
+        raise argparse.ArgumentTypeError("must be 1 or more")
+    return number
+
+
+# ---------------------------------------------------------------- shared helpers
+
+
+def _config(args: argparse.Namespace) -> Config:
+    return load_config(args.config)
+
+
+def _roots(args: argparse.Namespace, config: Config) -> list[Path]:
+    """PATH arguments, else the configured collections, else the bundled samples."""
+    roots = list(args.paths) or list(config.collections) or [paths.sample_collection()]
+    for root in roots:
+        if not root.exists():
+            raise UsageError(f"{root}: no such file or directory")
+        if not os.access(root, os.R_OK):
+            raise UsageError(f"{root}: permission denied")
+    return [root.expanduser().absolute() for root in roots]
+
+
+def _open(args: argparse.Namespace, *, refresh: bool = True,
+          progress: bool = False) -> Collection:
+    from reader.library.index import Collection
+
+    collection = Collection(_roots(args, _config(args)))
+    if refresh:
+        report = collection.refresh(_progress_printer() if progress else None,
+                                    workers=getattr(args, "workers", None))
+        _warn_skipped(report.skipped)
+    for warning in getattr(collection, "warnings", ()):
+        print(f"newsreader: warning: {warning}", file=sys.stderr)
+    return collection
+
+
+def _warn_skipped(skipped: Sequence[Any]) -> None:
+    for item in skipped:
+        print(f"newsreader: skipped {item.path}: {item.reason}", file=sys.stderr)
+
+
+def _progress_printer() -> Any:
+    """A Rich progress bar on stderr when it is a terminal, else nothing."""
+    if not sys.stderr.isatty():
+        return None
+    from reader.cli_output import ProgressBar
+
+    return ProgressBar()
+
+
+def _iso(value: Any) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def _row_dict(row: ArticleRow) -> dict[str, Any]:
+    return {
+        "path": str(row.path),
+        "title": row.title,
+        "date": _iso(row.date),
+        "author": row.author,
+        "categories": [list(c) for c in row.categories],
+        "tags": list(row.tags),
+        "url": row.url,
+        "read": row.read,
+        "starred": row.starred,
+    }
+
+
+def _article_dict(article: Article) -> dict[str, Any]:
+    from reader.library.convert import markdown_to_plain
+
+    return {
+        "path": str(article.path.absolute()),
+        "title": article.title,
+        "date": _iso(article.date),
+        "updated": _iso(article.updated),
+        "author": article.author,
+        "authors": list(article.authors),
+        "categories": [list(c) for c in article.categories],
+        "tags": list(article.tags),
+        "url": article.url,
+        "summary": article.summary,
+        "cover": article.cover,
+        "language": article.language,
+        "links": list(article.links),
+        "warnings": list(article.warnings),
+        "text": markdown_to_plain(article.body),
+        "markdown": article.body,
+    }
+
+
+def _dump(data: Any) -> None:
+    json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
+    sys.stdout.write("\n")
+
+
+# ---------------------------------------------------------------- commands
+
+
+def _cmd_index(args: argparse.Namespace) -> int:
+    started = time.perf_counter()
+    collection = _open(args, refresh=False)
+    try:
+        report = collection.refresh(None if args.json else _progress_printer(),
+                                    workers=args.workers)
+    finally:
+        collection.close()
+    _warn_skipped(report.skipped)
+    seconds = round(time.perf_counter() - started, 3)
+    if args.json:
+        _dump({
+            "collection": report.collection,
+            "articles": report.articles,
+            "added": report.added,
+            "updated": report.updated,
+            "removed": report.removed,
+            "skipped": [{"path": str(s.path), "reason": s.reason} for s in report.skipped],
+            "seconds": seconds,
+        })
+    else:
+        print(f"{report.articles} articles: {report.added} added, {report.updated} updated, "
+              f"{report.removed} removed, {len(report.skipped)} skipped in {seconds:.2f} s")
+    return 0
+
+
+def _cmd_search(args: argparse.Namespace) -> int:
+    collection = _open(args)
+    try:
+        result = collection.search(args.query, sort=args.sort, limit=args.limit)
+    finally:
+        collection.close()
+    if result.error:
+        print(f"newsreader: {result.error}", file=sys.stderr)
+    if args.json:
+        items = []
+        for hit in result.hits:
+            item = _row_dict(hit.row)
+            item.update(score=hit.score, snippet=hit.snippet,
+                        highlights=[list(h) for h in hit.highlights])
+            items.append(item)
+        _dump(items)
+    else:
+        from reader.cli_output import print_hits
+
+        print_hits(result)
+    return 0
+
+
+def _cmd_list(args: argparse.Namespace) -> int:
+    collection = _open(args)
+    try:
+        category = _category_path(args.category) if args.category else None
+        ids = collection.ids(category=category, sort=args.sort)
+        if args.limit:
+            ids = ids[: args.limit]
+        rows = collection.rows(ids)
+    finally:
+        collection.close()
+    if args.json:
+        _dump([_row_dict(r) for r in rows])
+    else:
+        from reader.cli_output import print_rows
+
+        print_rows(rows)
+    return 0
+
+
+def _category_path(text: str) -> tuple[str, ...]:
+    parts = tuple(p.strip() for p in text.replace("›", "/").split("/") if p.strip())
+    if not parts:
+        raise UsageError(f"empty category: {text!r}")
+    return parts
+
+
+def _cmd_categories(args: argparse.Namespace) -> int:
+    collection = _open(args)
+    try:
+        counts = collection.category_counts()
+    finally:
+        collection.close()
+    if args.json:
+        _dump([{"path": list(p), "total": t, "unread": u} for p, t, u in counts])
+    else:
+        from reader.cli_output import print_categories
+
+        print_categories(counts)
+    return 0
+
+
+def _cmd_show(args: argparse.Namespace) -> int:
+    from reader.library.model import SkipFile
+    from reader.library.parse import parse_file
+
+    path: Path = args.file
+    if not path.exists():
+        raise UsageError(f"{path}: no such file")
+    if path.is_dir():
+        raise UsageError(f"{path}: is a directory (show takes one article file)")
+    try:
+        article = parse_file(path)
+    except SkipFile as exc:
+        print(f"newsreader: {path}: {exc.reason}", file=sys.stderr)
+        return 1
+    for warning in article.warnings:
+        print(f"newsreader: warning: {path}: {warning}", file=sys.stderr)
+    if args.format == "json":
+        _dump(_article_dict(article))
+    elif args.format == "markdown":
+        sys.stdout.write(_markdown_document(article))
+    else:
+        from reader.render import article_to_plain
+
+        width = args.width or _terminal_width()
+        sys.stdout.write(article_to_plain(article, width) + "\n")
+    return 0
+
+
+def _terminal_width() -> int:
+    if sys.stdout.isatty():
+        return max(20, os.get_terminal_size(sys.stdout.fileno()).columns)
+    return 80
+
+
+def _markdown_document(article: Article) -> str:
+    lines = [f"# {article.title}", ""]
+    meta = [article.date.isoformat() if article.date else "", article.author or ""]
+    meta += [" › ".join(c) for c in article.categories]
+    meta = [m for m in meta if m]
+    if meta:
+        lines += [" · ".join(meta), ""]
+    lines.append(article.body.rstrip())
+    if article.links:
+        lines += ["", "Links:", ""]
+        lines += [f"[{n}] {url}" for n, url in enumerate(article.links, 1)]
+    return "\n".join(lines) + "\n"
+
+
+def _cmd_tui(args: argparse.Namespace) -> int:
+    config = _config(args)
+    roots = _roots(args, config)
+    if args.theme:
+        config.theme = args.theme
+    from reader.tui.app import run_app
+
+    return run_app(roots, config=config, mouse=config.mouse and not args.no_mouse)
+
+
+def _cmd_serve(args: argparse.Namespace) -> int:
+    import shlex
+
+    from textual_serve.server import Server
+
+    config = _config(args)
+    roots = _roots(args, config)
+    if args.host not in ("127.0.0.1", "localhost", "::1"):
+        print(f"newsreader: warning: serving on {args.host}: anyone who can reach this "
+              "address can read your collection", file=sys.stderr)
+    command = [sys.executable, "-m", "reader"]
+    if args.config:
+        command += ["--config", str(args.config)]
+    command += [str(r) for r in roots]
+    server = Server(shlex.join(command), host=args.host, port=args.port,
+                    title="newsreader")
+    server.serve()
+    return 0

@@ -1,0 +1,83 @@
+"""The user's configuration file: ``config.toml`` in the user config directory.
+
+```toml
+collections = ["~/news", "~/blog/content"]
+theme = "textual-dark"      # any Textual theme name, or "ansi" for the terminal's own palette
+mouse = true
+
+[keymap]                    # action id = "comma,separated,keys"
+"list.down" = "j,down"
+```
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from reader import paths
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+
+class ConfigError(Exception):
+    """The config file exists but cannot be used; the message names the file and the problem."""
+
+
+@dataclass(slots=True)
+class Config:
+    """Settings read from ``config.toml`` (all optional)."""
+
+    collections: list[Path] = field(default_factory=list)
+    theme: str | None = None
+    mouse: bool = True
+    keymap: dict[str, str] = field(default_factory=dict)
+    path: Path | None = None
+
+
+def load_config(path: Path | None = None) -> Config:
+    """Read the config file; a missing file gives the defaults, a broken one raises ConfigError."""
+    path = path or paths.config_file()
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return Config(path=path)
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read config file: {exc.strerror or exc}") from exc
+    try:
+        data = tomllib.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(f"{path}: malformed config file: {exc}") from exc
+    return _from_dict(data, path)
+
+
+def _from_dict(data: dict[str, object], path: Path) -> Config:
+    config = Config(path=path)
+    collections = data.get("collections", [])
+    if isinstance(collections, str):
+        collections = [collections]
+    if not isinstance(collections, list) or not all(isinstance(c, str) for c in collections):
+        raise ConfigError(f"{path}: 'collections' must be a list of paths")
+    config.collections = [Path(c).expanduser() for c in collections]
+    theme = data.get("theme")
+    if theme is not None and not isinstance(theme, str):
+        raise ConfigError(f"{path}: 'theme' must be a string")
+    config.theme = theme
+    mouse = data.get("mouse", True)
+    if not isinstance(mouse, bool):
+        raise ConfigError(f"{path}: 'mouse' must be true or false")
+    config.mouse = mouse
+    keymap = data.get("keymap", {})
+    if not isinstance(keymap, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in keymap.items()
+    ):
+        raise ConfigError(f"{path}: [keymap] must map action ids to key strings")
+    config.keymap = dict(keymap)
+    unknown = set(data) - {"collections", "theme", "mouse", "keymap"}
+    if unknown:
+        raise ConfigError(f"{path}: unknown setting(s): {', '.join(sorted(unknown))}")
+    return config
