@@ -94,8 +94,9 @@ def _dispatch(argv: list[str]) -> int:
 
 def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--debug", action="store_true", help="show tracebacks on errors")
-    parser.add_argument("--config", type=Path, help="config file (default: %(default)s)",
-                        default=None)
+    parser.add_argument(
+        "--config", type=Path, help="config file (default: %(default)s)", default=None
+    )
 
 
 def _tui_parser() -> argparse.ArgumentParser:
@@ -117,8 +118,9 @@ def _tui_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"newsreader {__version__}")
-    parser.add_argument("paths", nargs="*", type=Path, metavar="PATH",
-                        help="collection folders or files")
+    parser.add_argument(
+        "paths", nargs="*", type=Path, metavar="PATH", help="collection folders or files"
+    )
     parser.add_argument("--no-mouse", action="store_true", help="turn off mouse support")
     parser.add_argument("--theme", help="Textual theme name (e.g. textual-dark, textual-ansi)")
     _common(parser)
@@ -136,8 +138,12 @@ def _subcommand_parser() -> argparse.ArgumentParser:
     p.add_argument("--workers", type=int, default=None, help="parser processes (default: cores)")
     _common(p)
 
-    p = sub.add_parser("search", help="search articles", epilog=QUERY_HELP,
-                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = sub.add_parser(
+        "search",
+        help="search articles",
+        epilog=QUERY_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     p.add_argument("query")
     p.add_argument("paths", nargs="*", type=Path, metavar="PATH")
     p.add_argument("--limit", type=_non_negative, default=20, help="0 = no limit (default 20)")
@@ -148,8 +154,12 @@ def _subcommand_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("show", help="print one article file")
     p.add_argument("file", type=Path)
     p.add_argument("--format", choices=("text", "markdown", "json"), default="text")
-    p.add_argument("--width", type=_positive, default=None,
-                   help="wrap text to N cells (default: terminal width)")
+    p.add_argument(
+        "--width",
+        type=_positive,
+        default=None,
+        help="wrap text to N cells (default: terminal width)",
+    )
     _common(p)
 
     p = sub.add_parser("list", help="list articles")
@@ -205,14 +215,14 @@ def _roots(args: argparse.Namespace, config: Config) -> list[Path]:
     return [root.expanduser().absolute() for root in roots]
 
 
-def _open(args: argparse.Namespace, *, refresh: bool = True,
-          progress: bool = False) -> Collection:
+def _open(args: argparse.Namespace, *, refresh: bool = True, progress: bool = False) -> Collection:
     from reader.library.index import Collection
 
     collection = Collection(_roots(args, _config(args)))
     if refresh:
-        report = collection.refresh(_progress_printer() if progress else None,
-                                    workers=getattr(args, "workers", None))
+        report = collection.refresh(
+            _progress_printer() if progress else None, workers=getattr(args, "workers", None)
+        )
         _warn_skipped(report.skipped)
     for warning in getattr(collection, "warnings", ()):
         print(f"newsreader: warning: {warning}", file=sys.stderr)
@@ -286,25 +296,30 @@ def _cmd_index(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     collection = _open(args, refresh=False)
     try:
-        report = collection.refresh(None if args.json else _progress_printer(),
-                                    workers=args.workers)
+        report = collection.refresh(
+            None if args.json else _progress_printer(), workers=args.workers
+        )
     finally:
         collection.close()
     _warn_skipped(report.skipped)
     seconds = round(time.perf_counter() - started, 3)
     if args.json:
-        _dump({
-            "collection": report.collection,
-            "articles": report.articles,
-            "added": report.added,
-            "updated": report.updated,
-            "removed": report.removed,
-            "skipped": [{"path": str(s.path), "reason": s.reason} for s in report.skipped],
-            "seconds": seconds,
-        })
+        _dump(
+            {
+                "collection": report.collection,
+                "articles": report.articles,
+                "added": report.added,
+                "updated": report.updated,
+                "removed": report.removed,
+                "skipped": [{"path": str(s.path), "reason": s.reason} for s in report.skipped],
+                "seconds": seconds,
+            }
+        )
     else:
-        print(f"{report.articles} articles: {report.added} added, {report.updated} updated, "
-              f"{report.removed} removed, {len(report.skipped)} skipped in {seconds:.2f} s")
+        print(
+            f"{report.articles} articles: {report.added} added, {report.updated} updated, "
+            f"{report.removed} removed, {len(report.skipped)} skipped in {seconds:.2f} s"
+        )
     return 0
 
 
@@ -320,8 +335,9 @@ def _cmd_search(args: argparse.Namespace) -> int:
         items = []
         for hit in result.hits:
             item = _row_dict(hit.row)
-            item.update(score=hit.score, snippet=hit.snippet,
-                        highlights=[list(h) for h in hit.highlights])
+            item.update(
+                score=hit.score, snippet=hit.snippet, highlights=[list(h) for h in hit.highlights]
+            )
             items.append(item)
         _dump(items)
     else:
@@ -438,13 +454,15 @@ def _cmd_serve(args: argparse.Namespace) -> int:
     config = _config(args)
     roots = _roots(args, config)
     if args.host not in ("127.0.0.1", "localhost", "::1"):
-        print(f"newsreader: warning: serving on {args.host}: anyone who can reach this "
-              "address can read your collection", file=sys.stderr)
+        print(
+            f"newsreader: warning: serving on {args.host}: anyone who can reach this "
+            "address can read your collection",
+            file=sys.stderr,
+        )
     command = [sys.executable, "-m", "reader"]
     if args.config:
         command += ["--config", str(args.config)]
     command += [str(r) for r in roots]
-    server = Server(shlex.join(command), host=args.host, port=args.port,
-                    title="newsreader")
+    server = Server(shlex.join(command), host=args.host, port=args.port, title="newsreader")
     server.serve()
     return 0

@@ -82,8 +82,12 @@ class ProgressBar:
 
     def __init__(self) -> None:
         self._progress = Progress(
-            TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-            TimeElapsedColumn(), console=Console(stderr=True), transient=True,
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=Console(stderr=True),
+            transient=True,
         )
         self._task: Any = None
 
@@ -91,7 +95,11 @@ class ProgressBar:
         if self._task is None:
             self._progress.start()
             self._task = self._progress.add_task(progress.phase, total=progress.total or None)
-        self._progress.update(self._task, description=progress.phase,
-                              completed=progress.done, total=progress.total or None)
+        self._progress.update(
+            self._task,
+            description=progress.phase,
+            completed=progress.done,
+            total=progress.total or None,
+        )
         if progress.phase == "done":
             self._progress.stop()

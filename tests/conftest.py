@@ -13,7 +13,9 @@ CORPORA = SHARED / "corpora"
 
 
 @pytest.fixture(autouse=True)
-def isolated_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+def isolated_dirs(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> Path:
     """Point every XDG directory at a fresh temporary folder so tests never touch the user's."""
     base = tmp_path_factory.mktemp("xdg")
     for name in ("CACHE", "DATA", "CONFIG", "STATE"):

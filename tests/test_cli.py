@@ -9,9 +9,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import SAMPLE
 from rich.cells import cell_len
-
-from .conftest import SAMPLE
 
 TYPICAL = """
 ---
@@ -30,8 +29,9 @@ date: Sat, 10 Jul 2021 03:07:14 GMT
 
 
 def run(*args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
-    result = subprocess.run([sys.executable, "-m", "reader", *args], capture_output=True,
-                            text=True, timeout=300)
+    result = subprocess.run(
+        [sys.executable, "-m", "reader", *args], capture_output=True, text=True, timeout=300
+    )
     if check:
         assert result.returncode == 0, result.stderr
     return result
@@ -74,8 +74,15 @@ def test_show_text_wraps_to_width_and_never_shows_stray_asterisks(typical: Path)
 
 def test_index_then_incremental_refresh(tmp_path: Path, typical: Path) -> None:
     first = json.loads(run("index", str(typical.parent), "--json").stdout)
-    assert set(first) >= {"collection", "articles", "added", "updated", "removed", "skipped",
-                          "seconds"}
+    assert set(first) >= {
+        "collection",
+        "articles",
+        "added",
+        "updated",
+        "removed",
+        "skipped",
+        "seconds",
+    }
     assert (first["articles"], first["added"]) == (1, 1)
     (typical.parent / "second.md").write_text("---\ntitle: Second\n---\nhello", encoding="utf-8")
     second = json.loads(run("index", str(typical.parent), "--json").stdout)
@@ -89,8 +96,17 @@ def test_search_json_on_sample_finds_only_matching_articles() -> None:
     hits = json.loads(run("search", "长沙", str(SAMPLE), "--json", "--limit", "0").stdout)
     assert len(hits) >= 3
     for hit in hits:
-        assert {"path", "title", "date", "author", "categories", "tags", "url", "score",
-                "snippet"} <= set(hit)
+        assert {
+            "path",
+            "title",
+            "date",
+            "author",
+            "categories",
+            "tags",
+            "url",
+            "score",
+            "snippet",
+        } <= set(hit)
         shown = json.loads(run("show", hit["path"], "--format", "json").stdout)
         assert "长沙" in shown["title"] + shown["text"]
 
@@ -140,8 +156,9 @@ def test_malformed_config_names_the_file(tmp_path: Path) -> None:
     assert len(result.stderr.strip().splitlines()) == 1
 
 
-def test_configured_collections_are_the_default(tmp_path: Path, typical: Path,
-                                                isolated_dirs: Path) -> None:
+def test_configured_collections_are_the_default(
+    tmp_path: Path, typical: Path, isolated_dirs: Path
+) -> None:
     config = isolated_dirs / "config" / "newsreader" / "config.toml"
     config.parent.mkdir(parents=True)
     config.write_text(f"collections = [{str(typical.parent)!r}]\n", encoding="utf-8")

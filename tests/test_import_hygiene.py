@@ -9,9 +9,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-import reader.library
+from conftest import SAMPLE
 
-from .conftest import SAMPLE
+import reader.library
 
 
 def _loaded_after(code: str) -> dict[str, bool]:
@@ -19,8 +19,9 @@ def _loaded_after(code: str) -> dict[str, bool]:
         f"{code}\nimport json, sys\n"
         "print(json.dumps({m: m in sys.modules for m in ('textual', 'rich')}))"
     )
-    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
-                         check=True, timeout=120)
+    out = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=120
+    )
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 

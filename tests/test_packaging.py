@@ -8,23 +8,35 @@ import zipfile
 from pathlib import Path
 
 import pytest
-
-from .conftest import REPO, SAMPLE
+from conftest import REPO, SAMPLE
 
 
 def test_wheel_contains_sample_collection_and_entry_point(tmp_path: Path) -> None:
     pytest.importorskip("hatchling")
     subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q",
-         "-w", str(tmp_path), str(REPO)],
-        check=True, capture_output=True, timeout=300,
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--no-build-isolation",
+            "-q",
+            "-w",
+            str(tmp_path),
+            str(REPO),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=300,
     )
     (wheel,) = tmp_path.glob("newsreader_tui-*.whl")
     names = zipfile.ZipFile(wheel).namelist()
     samples = {n for n in names if n.startswith("reader/sample_content/")}
     expected = {
         "reader/sample_content/" + p.relative_to(SAMPLE).as_posix()
-        for p in SAMPLE.rglob("*") if p.is_file()
+        for p in SAMPLE.rglob("*")
+        if p.is_file()
     }
     assert len(expected) >= 40
     assert samples == expected
