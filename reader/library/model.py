@@ -58,7 +58,7 @@ class FoundFile:
         Including the root's own name keeps keys unique across roots and stable when a
         collection is moved elsewhere on disk (reading state is keyed on it).
         """
-        base = self.root.parent if self.root.is_dir() else self.root.parent
+        base = self.root.parent
         try:
             return self.path.relative_to(base).as_posix()
         except ValueError:
