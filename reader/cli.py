@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import sys
 import time
 from collections.abc import Sequence
@@ -17,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from reader import __version__, paths
 from reader.config import Config, ConfigError, load_config
+from reader.library.sanitize import printable
 
 if TYPE_CHECKING:
     from reader.library.index import ArticleRow, Collection
@@ -51,7 +53,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("newsreader: interrupted", file=sys.stderr)
         return 130
     except (UsageError, ConfigError) as exc:
-        print(f"newsreader: {exc}", file=sys.stderr)
+        print(f"newsreader: {printable(exc)}", file=sys.stderr)
         return 2
     except BrokenPipeError:
         _silence_stdout()
@@ -59,7 +61,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:
         if debug:
             raise
-        print(f"newsreader: error: {exc} (run with --debug for details)", file=sys.stderr)
+        print(
+            f"newsreader: error: {printable(exc)} (run with --debug for details)", file=sys.stderr
+        )
         return 1
 
 
@@ -225,13 +229,15 @@ def _open(args: argparse.Namespace, *, refresh: bool = True, progress: bool = Fa
         )
         _warn_skipped(report.skipped)
     for warning in getattr(collection, "warnings", ()):
-        print(f"newsreader: warning: {warning}", file=sys.stderr)
+        print(f"newsreader: warning: {printable(warning)}", file=sys.stderr)
     return collection
 
 
 def _warn_skipped(skipped: Sequence[Any]) -> None:
     for item in skipped:
-        print(f"newsreader: skipped {item.path}: {item.reason}", file=sys.stderr)
+        print(
+            f"newsreader: skipped {printable(item.path)}: {printable(item.reason)}", file=sys.stderr
+        )
 
 
 def _progress_printer() -> Any:
@@ -284,9 +290,15 @@ def _article_dict(article: Article) -> dict[str, Any]:
     }
 
 
+_JSON_UNSAFE = re.compile(r"[\x7f-\x9f\u2028\u2029\ud800-\udfff]")
+
+
 def _dump(data: Any) -> None:
-    json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
-    sys.stdout.write("\n")
+    """Readable UTF-8 JSON, with C1 controls and surrogates (raw bytes of non-UTF-8 file
+    names) written as \\u escapes so nothing unprintable reaches the terminal."""
+    text = json.dumps(data, ensure_ascii=False, indent=2)
+    text = _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+    sys.stdout.write(text + "\n")
 
 
 # ---------------------------------------------------------------- commands
@@ -400,10 +412,10 @@ def _cmd_show(args: argparse.Namespace) -> int:
     try:
         article = parse_file(path)
     except SkipFile as exc:
-        print(f"newsreader: {path}: {exc.reason}", file=sys.stderr)
+        print(f"newsreader: {printable(path)}: {printable(exc.reason)}", file=sys.stderr)
         return 1
     for warning in article.warnings:
-        print(f"newsreader: warning: {path}: {warning}", file=sys.stderr)
+        print(f"newsreader: warning: {printable(path)}: {printable(warning)}", file=sys.stderr)
     if args.format == "json":
         _dump(_article_dict(article))
     elif args.format == "markdown":
@@ -442,7 +454,12 @@ def _cmd_tui(args: argparse.Namespace) -> int:
     if args.theme:
         config.theme = args.theme
     from reader.tui.app import run_app
+    from reader.tui.keymap import validate_keymap
 
+    try:
+        config.keymap = validate_keymap(config.keymap)
+    except ValueError as exc:
+        raise ConfigError(f"{config.path}: {exc}") from exc
     return run_app(roots, config=config, mouse=config.mouse and not args.no_mouse)
 
 

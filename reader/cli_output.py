@@ -14,6 +14,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 from rich.text import Text
 
+from reader.library.sanitize import printable
+
 if TYPE_CHECKING:
     from reader.library.index import ArticleRow, SearchResult
     from reader.library.model import Progress as IndexProgress
@@ -31,7 +33,7 @@ def print_rows(rows: Sequence[ArticleRow]) -> None:
     """Articles as a table (terminal) or tab-separated lines (pipe)."""
     if not sys.stdout.isatty():
         for row in rows:
-            print("\t".join([_date(row), row.title, row.author or "", str(row.path)]))
+            print("\t".join([_date(row), row.title, row.author or "", printable(row.path)]))
         return
     table = Table(show_edge=False, pad_edge=False, expand=True)
     table.add_column("", width=2, no_wrap=True)
@@ -51,7 +53,7 @@ def print_hits(result: SearchResult) -> None:
     if not tty:
         for hit in result.hits:
             snippet = hit.snippet.replace("\n", " ").replace("\t", " ")
-            print("\t".join([_date(hit.row), hit.row.title, str(hit.row.path), snippet]))
+            print("\t".join([_date(hit.row), hit.row.title, printable(hit.row.path), snippet]))
         return
     console.print(Text(f"{result.total} matches", style="dim"))
     for hit in result.hits:
@@ -63,7 +65,7 @@ def print_hits(result: SearchResult) -> None:
             snippet.stylize("bold yellow", start, end)
         console.print(head)
         console.print(Text("    ").append_text(snippet))
-        console.print(Text(f"    {hit.row.path}", style="dim"))
+        console.print(Text(f"    {printable(hit.row.path)}", style="dim"))
 
 
 def print_categories(counts: Sequence[tuple[tuple[str, ...], int, int]]) -> None:

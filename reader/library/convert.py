@@ -323,10 +323,10 @@ _RUN_RE = {
 _PREFIX_RE = re.compile(
     r"^(?:[ \t]*(?:>[ \t]?)+|[ \t]*(?:[-+]|\d{1,9}[.)])[ \t]+|[ \t]*#{1,6}[ \t]+|[ \t]+)*"
 )
-_LINK_RE = re.compile(f"[ \t]*{_LINK}(\\d+){_END}([ \t]*)")
+_LINK_RE = re.compile(f"(?<![ \t])[ \t]*{_LINK}(\\d+){_END}([ \t]*)")
 _TABLE_RE = re.compile(f"{_T_OPEN}([^{_T_OPEN}{_T_CLOSE}]*){_T_CLOSE}")
 _SEP_ROW = re.compile(r"^[ \t]*-{3}(?:\|-{3})*[ \t]*$")
-_FENCE_RE = re.compile(r"^[ \t]*(?:>[ \t]?)*[ \t]*(`{3,}|~{3,})")
+_FENCE_RE = re.compile(r"^[ \t>]*(`{3,}|~{3,})")
 _SPACES = re.compile(r"(?<=\S)[ \t]{2,}(?=\S)")
 _BLANKISH = re.compile(r"^[ \t]*(?:>[ \t]?)*$")
 
@@ -618,20 +618,20 @@ def to_markdown(body: str, *, is_html: bool | None = None) -> tuple[str, tuple[s
 
 # -- plain text --------------------------------------------------------------------------
 
-_P_FENCE = re.compile(r"^[ \t]*(?:>[ \t]?)*[ \t]*(?:`{3,}|~{3,}).*$", re.M)
+_P_FENCE = re.compile(r"^[ \t>]*(?:`{3,}|~{3,}).*$", re.M)
 _P_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
 _P_IMAGE = re.compile(r"\[image(?:: ([^\]\n]*))?\](?:\[\d+\])?")
-_P_MDIMG = re.compile(r"!\[([^\]\n]*)\]\([^)\n]*\)")
-_P_MDLINK = re.compile(r"\[([^\]\n]*)\]\([^)\n]*\)")
+_P_MDIMG = re.compile(r"!\[([^\[\]\n]*)\]\([^()\n]*\)")
+_P_MDLINK = re.compile(r"\[([^\[\]\n]*)\]\([^()\n]*\)")
 _P_MARKER = re.compile(r"\[\d+\]")
 _P_REFDEF = re.compile(r"^[ \t]*\[[^\]\n]+\]:[ \t]+\S.*$", re.M)
 _P_PREFIX = re.compile(r"^[ \t>]*(?:#{1,6}[ \t]+|[-+*][ \t]+)?", re.M)
-_P_TABLE_SEP = re.compile(r"^[ \t|:-]*-{3,}[ \t|:-]*$", re.M)
+_P_TABLE_SEP = re.compile(r"^(?=[ \t|:-]*---)[ \t|:-]+$", re.M)
 _P_EMPH = re.compile(r"[*`]+|~~")
 _P_UNDERSCORE = re.compile(r"(?<![A-Za-z0-9])_+|_+(?![A-Za-z0-9])")
 _P_HARD = re.compile(r"\\$", re.M)
 _P_HR = re.compile(r"^[ \t]*(?:[-*_][ \t]*){3,}$", re.M)
-_P_BLANKS = re.compile(r"[ \t]*\n[\s]*")
+_P_BLANKS = re.compile(r"\n\s*")
 _SIZE_LABEL = re.compile(r"^\d+×\d+$")
 _PROTECT = 0xE100  # escaped ASCII punctuation is parked here while markup is removed
 _PROTECTED = re.compile("[\ue121-\ue17e]")
@@ -665,4 +665,5 @@ def markdown_to_plain(md: str) -> str:
     text = text.replace("|", " ")
     if escaped:
         text = _PROTECTED.sub(lambda m: chr(ord(m.group()) - _PROTECT), text)
+    text = "\n".join(line.rstrip(" \t") for line in text.split("\n"))
     return clean_text(_P_BLANKS.sub("\n", text).strip())

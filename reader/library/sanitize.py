@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["clean_line", "clean_text"]
+__all__ = ["clean_line", "clean_text", "printable"]
 
 # Escape sequences (7-bit and 8-bit forms). Unterminated string sequences (OSC, DCS, …) end at
 # a newline so that a stray ESC cannot swallow a whole article.
@@ -45,3 +45,23 @@ def clean_text(s: str) -> str:
 def clean_line(s: str) -> str:
     """:func:`clean_text`, then every whitespace run collapsed to one space, stripped."""
     return " ".join(clean_text(s).split())
+
+
+_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
+def _escape_char(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    if 0xDC80 <= code <= 0xDCFF:  # a raw byte of a non-UTF-8 file name (surrogateescape)
+        return f"\\x{code - 0xDC00:02x}"
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def printable(s: object) -> str:
+    """Show untrusted text (a file name) on one line with every control character visible.
+
+    Unlike :func:`clean_line` nothing is dropped: ``ESC`` becomes ``\\x1b``, a newline
+    ``\\x0a`` and a raw byte of a non-UTF-8 name ``\\xe9``, so the name stays recognisable.
+    """
+    text = s if isinstance(s, str) else str(s)
+    return _UNPRINTABLE.sub(_escape_char, text)
