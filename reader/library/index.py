@@ -1,0 +1,1158 @@
+"""Collection: the SQLite index of one set of roots (a cache), incremental refresh, lists.
+
+Layout (one file per collection in ``paths.cache_dir()``, named by a hash of the roots):
+
+- ``articles``: one compact row per article. ``id`` is the date-ordered key
+  ``(epoch_seconds + 2**37) << 20 | n`` (undated articles sort last), so newest-first is
+  ``ORDER BY id DESC`` on the table b-tree and ``ORDER BY rowid DESC`` on the FTS table.
+- ``bodies``: one zlib stream of terminal Markdown + NUL + plain text (the plain text is
+  mostly a repeat of the Markdown, so it costs little), and the link list; kept out of
+  ``articles`` so list scans stay small.
+- ``article_nodes``: one row per category node (every prefix of every category path,
+  ``"\\x1f"``-joined) so counts at every level come from one GROUP BY.
+- ``article_facets``: author and tag values (case-insensitive).
+- ``fts``: contentless FTS5 (title, body) over CJK-bigrammed plain text. Its rowid is a
+  dense ``articles.docno`` handed out in date order by the FTS phase: small rowid deltas
+  make doclists ~40 % smaller than sparse date keys would, and while ``meta.fts_ordered``
+  holds, docno order is date order (newest-first = ``ORDER BY rowid DESC``).
+  ``articles.indexed`` holds ``crc32 + 1`` of the indexed text (0 = pending): rows are
+  deleted from FTS with their recomputed text, and a mismatch resets the FTS table instead
+  of corrupting it.
+- ``uni``: contentless ``detail=none`` FTS5 of each article's distinct CJK characters
+  (title characters also as ``x`` + character), so a 1-character query is one doclist read
+  instead of a prefix scan over every bigram starting with that character.
+- ``skipped``: files that cannot be articles, remembered so a rescan does not reparse them.
+
+Refresh is two-phase: metadata and bodies first (the list is browsable), then FTS. Both
+phases commit per batch, so an interrupted run leaves a usable index and the next resumes.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import multiprocessing
+import multiprocessing.connection
+import os
+import sqlite3
+import threading
+import time
+import zlib
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Executor, ProcessPoolExecutor
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from reader import paths
+from reader.library import search as _search
+from reader.library.cjk import to_index_text, unigram_text, word_count
+from reader.library.model import (
+    Article,
+    CategoryPath,
+    FoundFile,
+    Progress,
+    RefreshReport,
+    SkipFile,
+    SkippedFile,
+)
+from reader.library.state import StateStore
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - Windows
+    fcntl = None  # type: ignore[assignment]
+
+SCHEMA_VERSION = 8
+"""Bump whenever the schema or the FTS text (tokenisation) changes: old files are rebuilt."""
+SEP = "\x1f"  # between parts of one category path; between list items
+PATH_SEP = "\x1e"  # between category paths
+BUSY_TIMEOUT_MS = 30_000
+PARSE_BATCH = 1000  # articles per metadata transaction
+FTS_BATCH = 500  # articles per FTS transaction
+CHUNK = 64  # files per process-pool task
+INLINE_LIMIT = 64  # parse fewer files than this without a process pool
+_DATE_OFFSET = 1 << 37
+_SLOT_BITS = 20
+
+ProgressFn = Callable[[Progress], None]
+
+_SCHEMA = f"""
+CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT) WITHOUT ROWID;
+CREATE TABLE articles(
+    id INTEGER PRIMARY KEY,
+    key TEXT NOT NULL UNIQUE,
+    path TEXT NOT NULL,
+    mtime_ns INTEGER NOT NULL,
+    size INTEGER NOT NULL,
+    title TEXT NOT NULL,
+    date TEXT,
+    day TEXT,
+    updated TEXT,
+    author TEXT,
+    categories TEXT NOT NULL DEFAULT '',
+    tags TEXT NOT NULL DEFAULT '',
+    url TEXT,
+    summary TEXT,
+    cover TEXT,
+    language TEXT,
+    words INTEGER NOT NULL DEFAULT 0,
+    indexed INTEGER NOT NULL DEFAULT 0,
+    docno INTEGER,
+    body INTEGER NOT NULL
+);
+CREATE INDEX articles_day ON articles(day);
+CREATE INDEX articles_title ON articles(title COLLATE NOCASE);
+CREATE INDEX articles_ids ON articles(id);
+CREATE INDEX articles_docno ON articles(docno, day, key);
+CREATE INDEX articles_fts_pending ON articles(id) WHERE indexed = 0;
+CREATE TABLE bodies(
+    no INTEGER PRIMARY KEY,
+    text BLOB NOT NULL,
+    authors TEXT NOT NULL DEFAULT '',
+    warnings TEXT NOT NULL DEFAULT ''
+);
+CREATE TABLE article_nodes(
+    node TEXT NOT NULL,
+    id INTEGER NOT NULL,
+    depth INTEGER NOT NULL,
+    name TEXT NOT NULL,
+    PRIMARY KEY(node, id)
+) WITHOUT ROWID;
+CREATE INDEX article_nodes_id ON article_nodes(id);
+CREATE TABLE article_facets(
+    kind TEXT NOT NULL,
+    value TEXT NOT NULL COLLATE NOCASE,
+    id INTEGER NOT NULL,
+    PRIMARY KEY(kind, value, id)
+) WITHOUT ROWID;
+CREATE INDEX article_facets_id ON article_facets(id);
+CREATE TABLE skipped(
+    key TEXT PRIMARY KEY,
+    path TEXT NOT NULL,
+    mtime_ns INTEGER NOT NULL,
+    size INTEGER NOT NULL,
+    reason TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE VIRTUAL TABLE fts USING fts5(
+    title, body, content='', detail=full, tokenize='unicode61 remove_diacritics 2'
+);
+INSERT INTO fts(fts, rank) VALUES ('pgsz', 16000);
+INSERT INTO fts(fts, rank) VALUES ('automerge', 8);
+INSERT INTO fts(fts, rank) VALUES ('crisismerge', 32);
+CREATE VIRTUAL TABLE uni USING fts5(
+    chars, content='', detail=none, tokenize='unicode61 remove_diacritics 2'
+);
+INSERT INTO uni(uni, rank) VALUES ('pgsz', 16000);
+INSERT INTO meta VALUES ('fts_ordered', '1');
+PRAGMA user_version = {SCHEMA_VERSION};
+"""
+
+_ROW_COLUMNS = (
+    "a.id, a.path, a.key, a.title, a.date, a.author, a.categories, a.tags, a.url, "
+    "a.summary, a.words, coalesce(s.read, 0), coalesce(s.starred, 0)"
+)
+_STATE_JOIN = "LEFT JOIN st.state s ON s.key = a.key"
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleRow:
+    """One list row: metadata only, reading state joined in."""
+
+    id: int
+    path: Path
+    key: str
+    title: str
+    date: datetime | None
+    author: str | None
+    categories: tuple[CategoryPath, ...]
+    tags: tuple[str, ...]
+    url: str | None
+    summary: str | None
+    words: int
+    read: bool
+    starred: bool
+
+
+@dataclass(slots=True)
+class IndexReport(RefreshReport):
+    """RefreshReport plus what a benchmark wants to know about the two phases."""
+
+    parsed: int = 0
+    """Files read and parsed in this run (0 on a no-change refresh)."""
+    list_seconds: float = 0.0
+    """Seconds until the list was complete and browsable."""
+    fts_seconds: float = 0.0
+    """Seconds until full-text search covered every article."""
+    fts_indexed: int = 0
+    """Articles added to the full-text index in this run."""
+
+
+class IncompatibleIndex(Exception):
+    """The index file was written by another schema version or for other roots."""
+
+
+# ----------------------------------------------------------------------------- helpers
+
+
+def collection_key(roots: Iterable[Path]) -> str:
+    """Stable name of a collection: hash of the sorted real paths of its roots."""
+    real = sorted(os.path.realpath(os.fspath(r)) for r in roots)
+    return hashlib.sha256("\0".join(real).encode("utf-8", "surrogateescape")).hexdigest()[:20]
+
+
+def _join(items: Iterable[str]) -> str:
+    return SEP.join(items)
+
+
+def _split(value: str | None) -> tuple[str, ...]:
+    return tuple(value.split(SEP)) if value else ()
+
+
+def _split_categories(value: str | None) -> tuple[CategoryPath, ...]:
+    return tuple(tuple(p.split(SEP)) for p in value.split(PATH_SEP)) if value else ()
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def _from_iso(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    try:
+        return datetime.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+def date_base(date: datetime | None) -> int:
+    """First id of the slot range for articles of this second (undated → 0, sorts last)."""
+    if date is None:
+        return 0
+    try:
+        ts = int(date.timestamp())
+    except (OverflowError, OSError, ValueError):
+        return 0
+    ts = min(max(ts + _DATE_OFFSET, 1), (1 << 38) - 1)
+    return ts << _SLOT_BITS
+
+
+def node_rows(categories: Iterable[CategoryPath]) -> set[tuple[str, int, str]]:
+    """(node, depth, name) for every prefix of every category path."""
+    nodes: set[tuple[str, int, str]] = set()
+    for path in categories:
+        parts = [p for p in path if p]
+        for depth in range(1, len(parts) + 1):
+            nodes.add((_join(parts[:depth]), depth, parts[depth - 1]))
+    return nodes
+
+
+def fts_text(title: str, plain: str) -> tuple[str, str, str]:
+    """The FTS5 input of an article: bigrammed title and body, and its ``uni`` text."""
+    return to_index_text(title), to_index_text(plain), unigram_text(title, plain)
+
+
+def pack_text(markdown: str, plain: str, links: Sequence[str] = ()) -> bytes:
+    """Markdown, plain text and links in one zlib stream (shared substrings compress away)."""
+    data = markdown + "\0" + plain + "\0" + _join(links)
+    return zlib.compress(data.encode("utf-8", "surrogatepass"), 6)
+
+
+def unpack_text(blob: bytes) -> tuple[str, str, tuple[str, ...]]:
+    """(markdown, plain, links) from :func:`pack_text`."""
+    markdown, plain, links = zlib.decompress(blob).decode("utf-8", "surrogatepass").split("\0", 2)
+    return markdown, plain, _split(links)
+
+
+def unpack_plain(blob: bytes) -> str:
+    return unpack_text(blob)[1]
+
+
+def plain_text(markdown: str) -> str:
+    """Searchable plain text of a Markdown body (see convert.markdown_to_plain)."""
+    from reader.library.convert import markdown_to_plain
+
+    return markdown_to_plain(markdown)
+
+
+def fts_crc(texts: tuple[str, str, str]) -> int:
+    """Fingerprint of indexed text (+1 so 0 can mean "not indexed")."""
+    data = "\0".join(texts).encode("utf-8", "surrogatepass")
+    return zlib.crc32(data) + 1
+
+
+# --------------------------------------------------------------- worker-side functions
+
+_Prepared = tuple  # see _prepare
+
+
+def _prepare(article: Article) -> tuple:
+    """Everything stored for an article, computed in the worker process."""
+    plain = plain_text(article.body)
+    text_z = pack_text(article.body, plain, article.links)
+    date = article.date
+    return (
+        article.title,
+        _iso(date),
+        date.date().isoformat() if date else None,
+        _iso(article.updated),
+        article.author,
+        PATH_SEP.join(_join(p) for p in article.categories),
+        _join(article.tags),
+        article.url,
+        article.summary,
+        article.cover,
+        article.language,
+        word_count(article.title) + word_count(plain),
+        date_base(date),
+        text_z,
+        _join(article.authors),
+        _join(article.warnings),
+        tuple(node_rows(article.categories)),
+        tuple(article.authors),
+        tuple(article.tags),
+    )
+
+
+def _parse_chunk(items: list[tuple[str, str]]) -> list[tuple[str, bool, object]]:
+    """Parse files in a worker: (key, ok, prepared tuple or skip reason)."""
+    from reader.library.parse import parse_file
+
+    out: list[tuple[str, bool, object]] = []
+    for key, path in items:
+        try:
+            out.append((key, True, _prepare(parse_file(Path(path)))))
+        except SkipFile as exc:
+            out.append((key, False, exc.reason))
+        except Exception as exc:  # a parser bug must not stop indexing
+            out.append((key, False, f"could not be parsed ({type(exc).__name__}: {exc})"))
+    return out
+
+
+def _fts_chunk(items: list[tuple[int, str, bytes]]) -> list[tuple[int, tuple[str, str, str], int]]:
+    """Compute FTS text in a worker: (id, (title, body, uni) texts, crc)."""
+    out = []
+    for id_, title, text_z in items:
+        texts = fts_text(title, unpack_plain(text_z))
+        out.append((id_, texts, fts_crc(texts)))
+    return out
+
+
+def _chunks(seq: Sequence, size: int) -> Iterator[Sequence]:
+    for i in range(0, len(seq), size):
+        yield seq[i : i + size]
+
+
+def _watch_parent() -> None:
+    """Worker initializer: exit as soon as the indexing process dies (even by SIGKILL).
+
+    Otherwise an orphaned worker finishes its current (possibly huge) chunk for nobody.
+    """
+    parent = multiprocessing.parent_process()
+    if parent is None:
+        return
+
+    def wait() -> None:
+        multiprocessing.connection.wait([parent.sentinel])
+        os._exit(1)
+
+    threading.Thread(target=wait, name="parent-watch", daemon=True).start()
+
+
+def _make_pool(workers: int) -> Executor:
+    # forkserver/spawn, not fork: refresh often runs in a thread of a threaded program.
+    methods = multiprocessing.get_all_start_methods()
+    method = "forkserver" if "forkserver" in methods else "spawn"
+    return ProcessPoolExecutor(
+        workers, mp_context=multiprocessing.get_context(method), initializer=_watch_parent
+    )
+
+
+def _check_not_bootstrapping() -> None:
+    """Fail loudly instead of deadlocking when a worker re-runs an unguarded main script."""
+    if getattr(multiprocessing.current_process(), "_inheriting", False):
+        raise RuntimeError(
+            "Collection.refresh() was called while a worker process was importing the main "
+            "script; call it under `if __name__ == '__main__':`."
+        )
+
+
+# ------------------------------------------------------------------------- collection
+
+
+class Collection:
+    """The index of one collection (a set of roots) plus the reading state joined in.
+
+    Thread-safe: calls are serialised on one connection; ``refresh`` writes through its
+    own connection, so lists and searches keep working while it runs (WAL).
+    """
+
+    def __init__(
+        self,
+        roots: Sequence[Path],
+        *,
+        cache_dir: Path | None = None,
+        state: StateStore | None = None,
+    ) -> None:
+        self.roots = tuple(Path(r) for r in roots)
+        self.key = collection_key(self.roots)
+        folder = Path(cache_dir) if cache_dir is not None else paths.cache_dir()
+        folder.mkdir(parents=True, exist_ok=True)
+        self.db_path = folder / f"{self.key}.sqlite3"
+        self.warnings: list[str] = []
+        self._own_state = state is None
+        self.state = state if state is not None else StateStore()
+        self.warnings.extend(self.state.warnings)
+        self._lock = threading.RLock()
+        self._nodes_cache: tuple[int, list[str]] | None = None
+        self._docmap: tuple[int, dict[int, int]] | None = None
+        self._conn = self._open()
+
+    # -- opening, validation, rebuild
+
+    def _connect(self) -> sqlite3.Connection:
+        conn = sqlite3.connect(
+            self.db_path, isolation_level=None, check_same_thread=False, timeout=30
+        )
+        try:
+            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            conn.execute("PRAGMA page_size = 16384")  # new files only; one FTS block per page
+            conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA synchronous = NORMAL")
+            conn.execute("PRAGMA cache_size = -65536")
+            conn.execute("PRAGMA temp_store = MEMORY")
+            conn.execute("PRAGMA mmap_size = 268435456")
+            conn.execute("ATTACH DATABASE ? AS st", (str(self.state.path),))
+        except sqlite3.DatabaseError:
+            conn.close()
+            raise
+        return conn
+
+    def _open(self) -> sqlite3.Connection:
+        try:
+            return self._validate(self._connect())
+        except (sqlite3.DatabaseError, IncompatibleIndex, UnicodeDecodeError) as exc:
+            self._discard(f"{exc}")
+            return self._validate(self._connect())
+
+    def _validate(self, conn: sqlite3.Connection) -> sqlite3.Connection:
+        try:
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+            if version == 0 and tables == 0:
+                # IF NOT EXISTS + one transaction: a second process creating it too is fine.
+                roots = "\n".join(os.path.realpath(r) for r in self.roots).replace("'", "''")
+                conn.executescript(
+                    "BEGIN IMMEDIATE;"
+                    + _SCHEMA.replace("CREATE TABLE", "CREATE TABLE IF NOT EXISTS")
+                    .replace("CREATE INDEX", "CREATE INDEX IF NOT EXISTS")
+                    .replace("CREATE VIRTUAL TABLE", "CREATE VIRTUAL TABLE IF NOT EXISTS")
+                    + f"INSERT OR IGNORE INTO meta VALUES ('roots', '{roots}');"
+                    + "COMMIT;"
+                )
+                version = conn.execute("PRAGMA user_version").fetchone()[0]
+            if version != SCHEMA_VERSION:
+                raise IncompatibleIndex(
+                    f"index schema version {version}, this program uses {SCHEMA_VERSION}"
+                )
+            conn.execute("SELECT id, key, indexed FROM articles LIMIT 1").fetchall()
+            conn.execute("SELECT rowid FROM fts LIMIT 1").fetchall()
+            conn.execute("SELECT rowid FROM uni LIMIT 1").fetchall()
+            conn.execute("SELECT key FROM st.state LIMIT 1").fetchall()
+        except BaseException:
+            conn.close()
+            raise
+        return conn
+
+    def _discard(self, reason: str) -> None:
+        """Delete an unusable index file (it is only a cache) and note why."""
+        self.warnings.append(f"The index {self.db_path} was unusable ({reason}); rebuilding it.")
+        for suffix in ("", "-wal", "-shm"):
+            with contextlib.suppress(FileNotFoundError):
+                Path(str(self.db_path) + suffix).unlink()
+
+    def _recover(self, exc: sqlite3.DatabaseError) -> None:
+        """Called when a query finds the file damaged: start over with an empty index."""
+        with self._lock:
+            with contextlib.suppress(sqlite3.Error):
+                self._conn.close()
+            self._discard(str(exc))
+            self._conn = self._validate(self._connect())
+
+    @property
+    def conn(self) -> sqlite3.Connection:
+        """The read connection (for search.py); guard with ``self.lock``."""
+        return self._conn
+
+    @property
+    def lock(self) -> threading.RLock:
+        return self._lock
+
+    def close(self) -> None:
+        with self._lock:
+            with contextlib.suppress(sqlite3.Error):
+                self._conn.close()
+            if self._own_state:
+                self.state.close()
+
+    def __enter__(self) -> Collection:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- refresh
+
+    @contextlib.contextmanager
+    def _refresh_lock(self) -> Iterator[None]:
+        """Serialise refreshes across processes (a second one waits, then finds no work)."""
+        if fcntl is None:
+            yield
+            return
+        with open(str(self.db_path) + ".lock", "a+b") as fh:
+            fcntl.flock(fh, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(fh, fcntl.LOCK_UN)
+
+    def refresh(
+        self, progress: ProgressFn | None = None, *, workers: int | None = None
+    ) -> IndexReport:
+        """Bring the index up to date with the files: stat walk, diff, parse changes only."""
+        from reader.library.discover import discover
+
+        _check_not_bootstrapping()
+        started = time.perf_counter()
+        report = IndexReport(collection=self.key)
+        notify = progress or (lambda _p: None)
+        workers = max(1, workers or os.cpu_count() or 1)
+        with self._refresh_lock():
+            try:
+                writer = self._validate(self._connect())
+            except (sqlite3.DatabaseError, IncompatibleIndex, UnicodeDecodeError) as exc:
+                self._recover(exc)  # type: ignore[arg-type]
+                writer = self._validate(self._connect())
+            try:
+                _Refresher(writer, report, notify, workers, started).run(discover(self.roots))
+            finally:
+                writer.close()
+        self._nodes_cache = None
+        report.seconds = time.perf_counter() - started
+        notify(
+            Progress(
+                "done",
+                report.articles,
+                report.articles,
+                f"list ready after {report.list_seconds:.1f} s, "
+                f"search ready after {report.fts_seconds:.1f} s",
+            )
+        )
+        return report
+
+    # -- lists
+
+    def _filters(
+        self,
+        *,
+        category: CategoryPath | None = None,
+        author: str | None = None,
+        tag: str | None = None,
+        month: str | None = None,
+        unread: bool = False,
+        starred: bool = False,
+    ) -> tuple[list[str], list[object]]:
+        where: list[str] = []
+        args: list[object] = []
+        if category:
+            where.append("a.id IN (SELECT id FROM article_nodes WHERE node = ?)")
+            args.append(_join(category))
+        if author:
+            where.append(
+                "a.id IN (SELECT id FROM article_facets WHERE kind = 'author' AND value = ?)"
+            )
+            args.append(author)
+        if tag:
+            where.append("a.id IN (SELECT id FROM article_facets WHERE kind = 'tag' AND value = ?)")
+            args.append(tag)
+        if month:
+            where.append("a.day >= ? AND a.day < ?")
+            args.extend([month, month + "\uffff"])
+        if unread:
+            where.append("NOT EXISTS (SELECT 1 FROM st.state s WHERE s.key = a.key AND s.read)")
+        if starred:
+            where.append("EXISTS (SELECT 1 FROM st.state s WHERE s.key = a.key AND s.starred)")
+        return where, args
+
+    def _query(self, sql: str, args: Sequence[object] = ()) -> list[tuple]:
+        with self._lock:
+            try:
+                return self._conn.execute(sql, args).fetchall()
+            except sqlite3.DatabaseError as exc:
+                if isinstance(exc, sqlite3.OperationalError) and "malformed" not in str(exc):
+                    raise
+                self._recover(exc)
+                return self._conn.execute(sql, args).fetchall()
+
+    def count(self, **filters: object) -> int:
+        """Number of articles matching the ``ids()`` filters."""
+        where, args = self._filters(**filters)  # type: ignore[arg-type]
+        sql = "SELECT count(*) FROM articles a" + (" WHERE " + " AND ".join(where) if where else "")
+        return int(self._query(sql, args)[0][0])
+
+    def ids(
+        self,
+        *,
+        category: CategoryPath | None = None,
+        author: str | None = None,
+        tag: str | None = None,
+        month: str | None = None,
+        unread: bool = False,
+        starred: bool = False,
+        sort: str = "date",
+    ) -> list[int]:
+        """All matching ids in display order (date: newest first; title: A→Z)."""
+        where, args = self._filters(
+            category=category, author=author, tag=tag, month=month, unread=unread, starred=starred
+        )
+        order = "a.title COLLATE NOCASE, a.id DESC" if sort == "title" else "a.id DESC"
+        sql = "SELECT a.id FROM articles a"
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        sql += f" ORDER BY {order}"
+        return [r[0] for r in self._query(sql, args)]
+
+    def rows(self, ids: Sequence[int]) -> list[ArticleRow]:
+        """Rows for ``ids`` in the given order (unknown ids are left out)."""
+        found: dict[int, ArticleRow] = {}
+        for chunk in _chunks(list(ids), 500):
+            marks = ",".join("?" * len(chunk))
+            sql = f"SELECT {_ROW_COLUMNS} FROM articles a {_STATE_JOIN} WHERE a.id IN ({marks})"
+            for r in self._query(sql, chunk):
+                found[r[0]] = _row(r)
+        return [found[i] for i in ids if i in found]
+
+    def row(self, id: int) -> ArticleRow | None:
+        rows = self.rows([id])
+        return rows[0] if rows else None
+
+    def id_for_key(self, key: str) -> int | None:
+        rows = self._query("SELECT id FROM articles WHERE key = ?", (key,))
+        return rows[0][0] if rows else None
+
+    def article(self, id: int) -> Article:
+        """The full article from the index (no file read). KeyError when unknown."""
+        rows = self._query(
+            "SELECT a.path, a.title, b.text, a.date, a.updated, b.authors, a.categories, a.tags, "
+            "a.url, a.summary, a.cover, a.language, b.warnings "
+            "FROM articles a JOIN bodies b ON b.no = a.body WHERE a.id = ?",
+            (id,),
+        )
+        if not rows:
+            raise KeyError(id)
+        r = rows[0]
+        body, _, links = unpack_text(r[2])
+        return Article(
+            path=Path(r[0]),
+            title=r[1],
+            body=body,
+            date=_from_iso(r[3]),
+            updated=_from_iso(r[4]),
+            authors=_split(r[5]),
+            categories=_split_categories(r[6]),
+            tags=_split(r[7]),
+            url=r[8],
+            summary=r[9],
+            cover=r[10],
+            language=r[11],
+            links=links,
+            warnings=_split(r[12]),
+        )
+
+    def category_counts(self) -> list[tuple[CategoryPath, int, int]]:
+        """(node path, total, unread) for every category node at every level, tree order."""
+        sql = """
+            WITH r AS (
+                SELECT n.node AS node, count(*) AS c
+                FROM st.state s INDEXED BY state_read
+                CROSS JOIN articles a ON a.key = s.key
+                CROSS JOIN article_nodes n INDEXED BY article_nodes_id ON n.id = a.id
+                WHERE s.read
+                GROUP BY n.node
+            )
+            SELECT t.node, t.c, t.c - coalesce(r.c, 0)
+            FROM (SELECT node, count(*) AS c FROM article_nodes GROUP BY node) t
+            LEFT JOIN r ON r.node = t.node
+            ORDER BY t.node
+        """
+        return [(tuple(node.split(SEP)), total, unread) for node, total, unread in self._query(sql)]
+
+    def facet_counts(self, kind: str) -> list[tuple[str, int, int]]:
+        """(value, total, unread) per author, tag or month ("YYYY-MM", newest first)."""
+        unread = "sum(NOT EXISTS (SELECT 1 FROM st.state s WHERE s.key = a.key AND s.read))"
+        if kind == "month":
+            sql = (
+                f"SELECT substr(a.day, 1, 7) AS m, count(*), {unread} FROM articles a "
+                "WHERE a.day IS NOT NULL GROUP BY m ORDER BY m DESC"
+            )
+            return [tuple(r) for r in self._query(sql)]  # type: ignore[misc]
+        if kind not in ("author", "tag"):
+            raise ValueError(f"unknown facet {kind!r}")
+        sql = (
+            f"SELECT f.value, count(*), {unread} FROM article_facets f "
+            "JOIN articles a ON a.id = f.id WHERE f.kind = ? "
+            "GROUP BY f.value ORDER BY count(*) DESC, f.value"
+        )
+        return [tuple(r) for r in self._query(sql, (kind,))]  # type: ignore[misc]
+
+    def category_nodes(self) -> list[str]:
+        """Every distinct node string (cached until the next refresh)."""
+        with self._lock:
+            version = self._conn.execute("PRAGMA data_version").fetchone()[0]
+            if self._nodes_cache is None or self._nodes_cache[0] != version:
+                nodes = [
+                    r[0] for r in self._conn.execute("SELECT DISTINCT node FROM article_nodes")
+                ]
+                self._nodes_cache = (version, nodes)
+            return self._nodes_cache[1]
+
+    def docno_map(self) -> dict[int, int]:
+        """FTS docno → article id for every indexed article (cached until the index changes)."""
+        with self._lock:
+            version = self._conn.execute("PRAGMA data_version").fetchone()[0]
+            if self._docmap is None or self._docmap[0] != version:
+                rows = self._conn.execute(
+                    "SELECT docno, id FROM articles INDEXED BY articles_docno "
+                    "WHERE docno IS NOT NULL"
+                )
+                self._docmap = (version, dict(rows.fetchall()))
+            return self._docmap[1]
+
+    def fts_ordered(self) -> bool:
+        """True while FTS docno order equals date order (fast newest-first search)."""
+        rows = self._query("SELECT value FROM meta WHERE key = 'fts_ordered'")
+        return bool(rows) and rows[0][0] == "1"
+
+    def fts_pending(self) -> int:
+        """Articles not yet in the full-text index (search is incomplete while > 0)."""
+        sql = "SELECT count(*) FROM articles INDEXED BY articles_fts_pending WHERE indexed = 0"
+        return int(self._query(sql)[0][0])
+
+    # -- search (see search.py)
+
+    def search(
+        self,
+        query: str,
+        *,
+        sort: str = "relevance",
+        limit: int = 50,
+        offset: int = 0,
+        snippets: bool = True,
+    ) -> _search.SearchResult:
+        """Search with the query language; never raises for any query text."""
+        return _search.search(self, query, sort=sort, limit=limit, offset=offset, snippets=snippets)
+
+    def search_ids(
+        self, query: str, *, sort: str = "relevance"
+    ) -> tuple[list[int], tuple[str, ...], str | None]:
+        """All matching ids in order, the highlight terms, and an error message or None."""
+        return _search.search_ids(self, query, sort=sort)
+
+
+def _row(r: tuple) -> ArticleRow:
+    return ArticleRow(
+        id=r[0],
+        path=Path(r[1]),
+        key=r[2],
+        title=r[3],
+        date=_from_iso(r[4]),
+        author=r[5],
+        categories=_split_categories(r[6]),
+        tags=_split(r[7]),
+        url=r[8],
+        summary=r[9],
+        words=r[10],
+        read=bool(r[11]),
+        starred=bool(r[12]),
+    )
+
+
+# --------------------------------------------------------------------------- refresher
+
+
+class _Refresher:
+    """One refresh run on its own write connection."""
+
+    def __init__(
+        self,
+        conn: sqlite3.Connection,
+        report: IndexReport,
+        notify: ProgressFn,
+        workers: int,
+        started: float,
+    ) -> None:
+        self.conn = conn
+        self.report = report
+        self.notify = notify
+        self.workers = workers
+        self.started = started
+        self.pool: Executor | None = None
+        self.slots: dict[int, int] = {}
+
+    def run(self, items: Iterable[FoundFile | SkippedFile]) -> None:
+        try:
+            todo, removed = self._scan(items)
+            self._remove(removed)
+            self._parse(todo)
+            self.report.list_seconds = time.perf_counter() - self.started
+            self._index_fts()
+            self.report.fts_seconds = time.perf_counter() - self.started
+        finally:
+            if self.pool is not None:
+                self.pool.shutdown(wait=False, cancel_futures=True)
+        self.report.articles = self.conn.execute("SELECT count(*) FROM articles").fetchone()[0]
+
+    def _get_pool(self) -> Executor:
+        if self.pool is None:
+            self.pool = _make_pool(self.workers)
+        return self.pool
+
+    # scan + diff
+
+    def _scan(
+        self, items: Iterable[FoundFile | SkippedFile]
+    ) -> tuple[list[tuple[FoundFile, int | None]], list[int]]:
+        known: dict[str, tuple[int, str, int, int]] = {
+            key: (id_, path, m, s)
+            for key, id_, path, m, s in self.conn.execute(
+                "SELECT key, id, path, mtime_ns, size FROM articles"
+            )
+        }
+        skipped_known: dict[str, tuple[str, int, int, str]] = {
+            key: (path, m, s, reason)
+            for key, path, m, s, reason in self.conn.execute(
+                "SELECT key, path, mtime_ns, size, reason FROM skipped"
+            )
+        }
+        seen: set[str] = set()
+        todo: list[tuple[FoundFile, int | None]] = []
+        n = 0
+        for item in items:
+            n += 1
+            if n % 2000 == 0:
+                self.notify(Progress("scan", n, 0, "looking for changed files"))
+            if isinstance(item, SkippedFile):
+                self.report.skipped.append(item)
+                continue
+            key = item.relpath
+            if key in seen:
+                self.report.skipped.append(
+                    SkippedFile(item.path, f"same relative path {key!r} as another file")
+                )
+                continue
+            seen.add(key)
+            path = os.fspath(item.path)
+            old = known.get(key)
+            if old is not None and (old[1], old[2], old[3]) == (path, item.mtime_ns, item.size):
+                continue
+            old_skip = skipped_known.get(key)
+            if old_skip is not None and old_skip[:3] == (path, item.mtime_ns, item.size):
+                self.report.skipped.append(SkippedFile(item.path, old_skip[3]))
+                continue
+            todo.append((item, old[0] if old else None))
+        self.notify(Progress("scan", n, n, f"{len(todo)} new or changed files"))
+        removed = [v[0] for k, v in known.items() if k not in seen]
+        gone_skips = [k for k in skipped_known if k not in seen]
+        if gone_skips:
+            self._write(
+                lambda: self.conn.executemany(
+                    "DELETE FROM skipped WHERE key = ?", [(k,) for k in gone_skips]
+                )
+            )
+        return todo, removed
+
+    def _write(self, fn: Callable[[], object]) -> None:
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            fn()
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        self.conn.execute("COMMIT")
+
+    # removal
+
+    def _remove(self, removed: list[int]) -> None:
+        for chunk in _chunks(removed, FTS_BATCH):
+            self._write(lambda chunk=chunk: self._delete_ids(list(chunk)))
+        self.report.removed = len(removed)
+
+    def _delete_ids(self, ids: list[int]) -> None:
+        """Delete articles (and their FTS entries) inside the caller's transaction."""
+        if not ids:
+            return
+        marks = ",".join("?" * len(ids))
+        self._unindex(ids)
+        self.conn.execute(
+            f"DELETE FROM bodies WHERE no IN (SELECT body FROM articles WHERE id IN ({marks}))", ids
+        )
+        for table in ("articles", "article_nodes", "article_facets"):
+            self.conn.execute(f"DELETE FROM {table} WHERE id IN ({marks})", ids)
+
+    def _unindex(self, ids: list[int]) -> None:
+        """Remove articles from FTS (their docno stays reserved) inside the transaction."""
+        marks = ",".join("?" * len(ids))
+        indexed = self.conn.execute(
+            f"SELECT a.docno, a.title, b.text, a.indexed FROM articles a "
+            f"JOIN bodies b ON b.no = a.body WHERE a.id IN ({marks}) AND a.indexed != 0",
+            ids,
+        ).fetchall()
+        for docno, title, text_z, crc in indexed:
+            texts = fts_text(title, unpack_plain(text_z))
+            if fts_crc(texts) != crc:
+                self._reset_fts()
+                return
+            self.conn.execute(
+                "INSERT INTO fts(fts, rowid, title, body) VALUES ('delete', ?, ?, ?)",
+                (docno, *texts[:2]),
+            )
+            self.conn.execute(
+                "INSERT INTO uni(uni, rowid, chars) VALUES ('delete', ?, ?)", (docno, texts[2])
+            )
+        self.conn.execute(f"UPDATE articles SET indexed = 0 WHERE id IN ({marks})", ids)
+
+    def _reset_fts(self) -> None:
+        """The stored text no longer reproduces what was indexed: rebuild FTS from bodies."""
+        self.conn.execute("INSERT INTO fts(fts) VALUES ('delete-all')")
+        self.conn.execute("INSERT INTO uni(uni) VALUES ('delete-all')")
+        self.conn.execute("UPDATE articles SET indexed = 0, docno = NULL")
+        self.conn.execute("UPDATE meta SET value = '1' WHERE key = 'fts_ordered'")
+
+    # parse + metadata
+
+    def _parse(self, todo: list[tuple[FoundFile, int | None]]) -> None:
+        total = len(todo)
+        if not total:
+            return
+        by_key = {f.relpath: (f, old) for f, old in todo}
+        items = [(f.relpath, os.fspath(f.path)) for f, _ in todo]
+        self.notify(Progress("parse", 0, total, "reading new and changed files"))
+        if total < INLINE_LIMIT or self.workers == 1:
+            results: Iterable[list] = map(_parse_chunk, _chunks(items, CHUNK))
+        else:
+            results = self._get_pool().map(_parse_chunk, list(_chunks(items, CHUNK)))
+        batch: list[tuple[str, bool, object]] = []
+        done = 0
+        for chunk in results:
+            batch.extend(chunk)
+            done += len(chunk)
+            if len(batch) >= PARSE_BATCH:
+                self._write(lambda b=batch: self._store(b, by_key))
+                batch = []
+                self.notify(Progress("parse", done, total, "reading new and changed files"))
+        if batch:
+            self._write(lambda: self._store(batch, by_key))
+        self.report.parsed = total
+        self.notify(Progress("parse", total, total, "list ready"))
+
+    def _store(
+        self,
+        batch: list[tuple[str, bool, object]],
+        by_key: dict[str, tuple[FoundFile, int | None]],
+    ) -> None:
+        conn = self.conn
+        for key, ok, value in batch:
+            found, old_id = by_key[key]
+            docno = None
+            if old_id is not None:
+                self._unindex([old_id])
+                docno = conn.execute(
+                    "SELECT docno FROM articles WHERE id = ?", (old_id,)
+                ).fetchone()[0]
+                self._delete_ids([old_id])
+            conn.execute("DELETE FROM skipped WHERE key = ?", (key,))
+            if not ok:
+                conn.execute(
+                    "INSERT INTO skipped VALUES (?, ?, ?, ?, ?)",
+                    (key, os.fspath(found.path), found.mtime_ns, found.size, str(value)),
+                )
+                self.report.skipped.append(SkippedFile(found.path, str(value)))
+                if old_id is not None:
+                    self.report.removed += 1
+                continue
+            p = value  # type: ignore[assignment]
+            (
+                title,
+                date,
+                day,
+                updated,
+                author,
+                cats,
+                tags,
+                url,
+                summary,
+                cover,
+                language,
+                words,
+                base,
+                text_z,
+                authors,
+                warnings,
+                nodes,
+                author_list,
+                tag_list,
+            ) = p  # type: ignore[misc]
+            # Bodies get ascending row numbers: appends pack pages full (date-ordered ids
+            # arrive in random order and would leave pages ~30 % empty).
+            body = conn.execute(
+                "INSERT INTO bodies(text, authors, warnings) VALUES (?, ?, ?)",
+                (text_z, authors, warnings),
+            ).lastrowid
+            if old_id is not None and old_id >> _SLOT_BITS == base >> _SLOT_BITS:
+                id_ = old_id  # same date: same place in lists and in docno order
+            else:
+                id_, docno = self._allocate(base), None
+            conn.execute(
+                "INSERT INTO articles(id, key, path, mtime_ns, size, title, date, day, updated, "
+                "author, categories, tags, url, summary, cover, language, words, indexed, docno, "
+                "body) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,0,?,?)",
+                (
+                    id_,
+                    key,
+                    os.fspath(found.path),
+                    found.mtime_ns,
+                    found.size,
+                    title,
+                    date,
+                    day,
+                    updated,
+                    author,
+                    cats,
+                    tags,
+                    url,
+                    summary,
+                    cover,
+                    language,
+                    words,
+                    docno,
+                    body,
+                ),
+            )
+            conn.executemany(
+                "INSERT OR IGNORE INTO article_nodes VALUES (?, ?, ?, ?)",
+                [(node, id_, depth, name) for node, depth, name in nodes],
+            )
+            conn.executemany(
+                "INSERT OR IGNORE INTO article_facets VALUES (?, ?, ?)",
+                [("author", a, id_) for a in author_list] + [("tag", t, id_) for t in tag_list],
+            )
+            if old_id is None:
+                self.report.added += 1
+            else:
+                self.report.updated += 1
+
+    def _allocate(self, base: int) -> int:
+        """Next free id in the date slot ``base`` (ids sort by date, then arrival)."""
+        nxt = self.slots.get(base)
+        if nxt is None:
+            top = self.conn.execute(
+                "SELECT max(id) FROM articles WHERE id >= ? AND id < ?",
+                (base, base + (1 << _SLOT_BITS)),
+            ).fetchone()[0]
+            nxt = base if top is None else top + 1
+        if nxt >= base + (1 << _SLOT_BITS):  # pragma: no cover - a million in one second
+            nxt = self.conn.execute("SELECT max(id) + 1 FROM articles").fetchone()[0]
+        self.slots[base] = nxt + 1
+        return nxt
+
+    # full-text phase
+
+    def _index_fts(self) -> None:
+        pending = [
+            r[0] for r in self.conn.execute("SELECT id FROM articles WHERE indexed = 0 ORDER BY id")
+        ]
+        total = len(pending)
+        if not total:
+            return
+        self.notify(Progress("write", 0, total, "building the full-text index"))
+        chunks = list(_chunks(pending, FTS_BATCH))
+
+        def load(ids: Sequence[int]) -> list[tuple[int, str, bytes]]:
+            marks = ",".join("?" * len(ids))
+            return self.conn.execute(
+                f"SELECT a.id, a.title, b.text FROM articles a JOIN bodies b ON b.no = a.body "
+                f"WHERE a.id IN ({marks}) AND a.indexed = 0",
+                list(ids),
+            ).fetchall()
+
+        if total < INLINE_LIMIT * 4 or self.workers == 1:
+            results: Iterator[list] = (_fts_chunk(load(c)) for c in chunks)
+        else:
+            pool = self._get_pool()
+            results = _prefetch(
+                (pool.submit(_fts_chunk, sub) for c in chunks for sub in _split_list(load(c), 4)),
+                depth=self.workers * 3,
+            )
+        done = 0
+        batch: list[tuple[int, tuple[str, str, str], int]] = []
+        for rows in results:
+            batch.extend(rows)
+            if len(batch) >= FTS_BATCH:
+                self._write(lambda b=batch: self._insert_fts(b))
+                done += len(batch)
+                batch = []
+                self.notify(Progress("write", done, total, "building the full-text index"))
+        if batch:
+            self._write(lambda: self._insert_fts(batch))
+            done += len(batch)
+        self.report.fts_indexed = done
+        self.notify(Progress("write", done, total, "full-text index ready"))
+
+    def _insert_fts(self, rows: list[tuple[int, tuple[str, str, str], int]]) -> None:
+        """Add rows to FTS under their reserved docno, or the next one in date order."""
+        conn = self.conn
+        rows = sorted(rows, key=lambda r: r[0])
+        marks = ",".join("?" * len(rows))
+        reserved = dict(
+            conn.execute(
+                f"SELECT id, docno FROM articles WHERE id IN ({marks}) AND docno IS NOT NULL",
+                [r[0] for r in rows],
+            ).fetchall()
+        )
+        top = conn.execute(
+            "SELECT docno, id FROM articles WHERE docno = (SELECT max(docno) FROM articles)"
+        ).fetchone()
+        nxt, last_id = (top[0] + 1, top[1]) if top else (1, None)
+        ordered = True
+        fts_rows, uni_rows, updates = [], [], []
+        for id_, (title, body, chars), crc in rows:
+            docno = reserved.get(id_)
+            if docno is None:
+                if last_id is not None and id_ < last_id:
+                    ordered = False  # an older article after newer ones: docno ≠ date order
+                docno, nxt, last_id = nxt, nxt + 1, id_
+            fts_rows.append((docno, title, body))
+            uni_rows.append((docno, chars))
+            updates.append((crc, docno, id_))
+        if not ordered:
+            conn.execute("UPDATE meta SET value = '0' WHERE key = 'fts_ordered'")
+        conn.executemany("INSERT INTO fts(rowid, title, body) VALUES (?, ?, ?)", fts_rows)
+        conn.executemany("INSERT INTO uni(rowid, chars) VALUES (?, ?)", uni_rows)
+        conn.executemany("UPDATE articles SET indexed = ?, docno = ? WHERE id = ?", updates)
+
+
+def _split_list(items: list, parts: int) -> list[list]:
+    size = max(1, -(-len(items) // parts))
+    return [items[i : i + size] for i in range(0, len(items), size)]
+
+
+def _prefetch(futures: Iterator, depth: int) -> Iterator[list]:
+    """Yield results in order while keeping up to ``depth`` tasks in flight."""
+    window: list = []
+    for fut in futures:
+        window.append(fut)
+        if len(window) >= depth:
+            yield window.pop(0).result()
+    for fut in window:
+        yield fut.result()

@@ -1,0 +1,333 @@
+"""Search: CJK exactness, Latin words, query language, ranking, snippets, hostile input."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from reader.library.index import Collection
+from reader.library.query import Term
+from reader.library.search import _matcher, fold, make_snippet, term_expression
+
+
+def write(root: Path, name: str, title: str, body: str, **meta: object) -> None:
+    lines = ["---", f"title: '{title}'", f"date: {meta.get('date', '2021-07-10 08:00:00')}"]
+    for key in ("categories", "tags"):
+        if key in meta:
+            lines.append(f"{key}:")
+            lines += [f"  - '{v}'" for v in meta[key]]  # type: ignore[attr-defined]
+    if "author" in meta:
+        lines.append(f"author: '{meta['author']}'")
+    lines += ["---", "", body, ""]
+    (root / name).write_text("\n".join(lines), encoding="utf-8")
+
+
+DOCS = {
+    "cs1.md": (
+        "诚信长沙",
+        "建设诚信长沙是长期任务。",
+        {"categories": ["新媒体", "趣头条", "分类"]},
+    ),
+    "cs2.md": (
+        "长沙新闻",
+        "今天长沙下雨。",
+        {"categories": ["新媒体", "cnBeta"], "date": "2021-06-01"},
+    ),
+    "cs3.md": ("沙长", "长 沙 分开写，沙长倒过来。", {"date": "2021-05-01"}),
+    "net.md": ("互联网", "网络与互联网的未来。", {"tags": ["AI"], "author": "张三"}),
+    "docker.md": ("Docker 容器", "Docker容器技术入门，docker is great.", {"date": "2022-01-01"}),
+    "café.md": ("Café culture", "A CAFÉ in Paris; dockers unload ships.", {"date": "2020-03-03"}),
+    "ja.md": ("日本語", "カタカナとひらがな。東京タワー。", {"date": "2019-01-01"}),
+    "ko.md": ("한국어", "서울 날씨가 좋습니다.", {"date": "2019-02-01"}),
+    "title.md": ("Python tips", "Nothing about snakes.", {"date": "2018-01-01"}),
+    "body.md": ("Other", "We like python here, Python everywhere.", {"date": "2023-01-01"}),
+}
+
+
+@pytest.fixture(scope="module")
+def coll(tmp_path_factory: pytest.TempPathFactory) -> Collection:
+    root = tmp_path_factory.mktemp("posts")
+    for name, (title, body, meta) in DOCS.items():
+        write(root, name, title, body, **meta)
+    cache = tmp_path_factory.mktemp("cache")
+    from reader.library.state import StateStore
+
+    c = Collection([root], cache_dir=cache, state=StateStore(cache / "state.sqlite3"))
+    c.refresh()
+    return c
+
+
+def titles(coll: Collection, query: str, **kw: object) -> set[str]:
+    result = coll.search(query, limit=0, **kw)  # type: ignore[arg-type]
+    assert result.error is None, result.error
+    return {h.row.title for h in result.hits}
+
+
+def brute(term: str) -> set[str]:
+    return {t for t, b, _ in DOCS.values() if term in t or term in b}
+
+
+@pytest.mark.parametrize(
+    "term",
+    [
+        "网",
+        "长沙",
+        "诚信长沙",
+        "沙",
+        "沙长",
+        "长期任务",
+        "互联网",
+        "容器",
+        "東京",
+        "タワー",
+        "서울",
+        "날씨",
+    ],
+)
+def test_cjk_terms_are_exact_substrings(coll: Collection, term: str) -> None:
+    assert titles(coll, term) == brute(term)
+
+
+def test_latin_whole_words_case_and_accents(coll: Collection) -> None:
+    assert titles(coll, "docker") == {"Docker 容器"}
+    assert titles(coll, "DOCKERS") == {"Café culture"}
+    assert titles(coll, "dock*") == {"Docker 容器", "Café culture"}
+    assert titles(coll, "cafe") == {"Café culture"}
+    assert titles(coll, "CAFÉ") == {"Café culture"}
+
+
+def test_mixed_queries(coll: Collection) -> None:
+    assert titles(coll, "Docker 容器") == {"Docker 容器"}
+    assert titles(coll, "Docker容器") == {"Docker 容器"}
+    assert titles(coll, "Docker容") == {"Docker 容器"}
+
+
+def test_or_exclude_phrase(coll: Collection) -> None:
+    assert titles(coll, "东京 OR 長沙 OR 长沙") == brute("长沙")
+    assert titles(coll, "长沙 -下雨") == brute("长沙") - {"长沙新闻"}
+    assert titles(coll, '"dockers unload"') == {"Café culture"}
+    assert titles(coll, '"unload dockers"') == set()
+    assert titles(coll, "-长沙") == set(t for t, _, _ in DOCS.values()) - brute("长沙")
+
+
+def test_field_filters(coll: Collection) -> None:
+    assert titles(coll, "title:长沙") == {"诚信长沙", "长沙新闻"}
+    assert titles(coll, "title:python") == {"Python tips"}
+    assert titles(coll, "category:趣头条") == {"诚信长沙"}
+    assert titles(coll, "category:新媒体/趣头条") == {"诚信长沙"}
+    assert titles(coll, "category:新媒体") == {"诚信长沙", "长沙新闻"}
+    assert titles(coll, "category:趣头条/分类 长沙") == {"诚信长沙"}
+    assert titles(coll, "category:nothing") == set()
+    assert titles(coll, "tag:ai") == {"互联网"}
+    assert titles(coll, "author:张三 网") == {"互联网"}
+
+
+def test_dates_and_filter_only(coll: Collection) -> None:
+    assert titles(coll, "after:2021-07-01 长沙") == {"诚信长沙"}
+    assert titles(coll, "before:2021-07-01 沙") == {"长沙新闻", "沙长"}
+    assert titles(coll, "date:2021-06") == {"长沙新闻"}
+    assert titles(coll, "date:2019") == {"日本語", "한국어"}
+    assert titles(coll, "category:新媒体 after:2021-07-01") == {"诚信长沙"}
+
+
+def test_reading_state_filters(coll: Collection) -> None:
+    key = coll.rows([i for i in coll.ids() if coll.rows([i])[0].title == "互联网"])[0].key
+    coll.state.set_read([key], True)
+    coll.state.set_starred([key], True)
+    try:
+        assert "互联网" not in titles(coll, "is:unread")
+        assert titles(coll, "is:starred") == {"互联网"}
+        assert titles(coll, "网 is:unread") == brute("网") - {"互联网"}
+        assert coll.search("is:starred").hits[0].row.starred
+    finally:
+        coll.state.set_read([key], False)
+        coll.state.set_starred([key], False)
+
+
+def test_relevance_title_above_body(coll: Collection) -> None:
+    result = coll.search("python")
+    assert [h.row.title for h in result.hits] == ["Python tips", "Other"]
+    assert result.hits[0].score < result.hits[1].score
+
+
+def test_date_sort_newest_first_and_paging(coll: Collection) -> None:
+    result = coll.search("沙", sort="date", limit=2)
+    assert result.total == 3
+    assert [h.row.title for h in result.hits] == ["诚信长沙", "长沙新闻"]
+    assert [h.row.title for h in coll.search("沙", sort="date", limit=2, offset=2).hits] == ["沙长"]
+    assert len(coll.search("沙", limit=0).hits) == 3
+    ids, terms, error = coll.search_ids("沙", sort="date")
+    assert len(ids) == 3 and terms == ("沙",) and error is None
+
+
+def test_snippets_and_highlights(coll: Collection) -> None:
+    result = coll.search("长沙")
+    assert result.terms == ("长沙",)
+    for hit in result.hits:
+        spans = [hit.snippet[s:e] for s, e in hit.highlights]
+        assert spans and all(s == "长沙" for s in spans), hit
+    hit = coll.search("cafe").hits[0]
+    assert [hit.snippet[s:e] for s, e in hit.highlights] == ["CAFÉ"]
+    hit = coll.search("dock*").hits[0]
+    assert all(fold(hit.snippet[s:e]).startswith("dock") for s, e in hit.highlights)
+
+
+def test_snippet_window_and_word_boundaries() -> None:
+    text = "x " * 200 + "the Docker daemon, not dockers." + " y" * 200
+    matcher = _matcher(("docker",))
+    snippet, spans = make_snippet(text, None, matcher)
+    assert snippet.startswith("…") and snippet.endswith("…")
+    assert [snippet[s:e] for s, e in spans] == ["Docker"]
+    assert make_snippet(None, "summary", matcher) == ("summary", ())
+
+
+def test_term_expressions_are_quoted() -> None:
+    assert term_expression(Term('a"b')) == '"a""b"'
+    assert term_expression(Term("网")) == '"网"*'
+    assert term_expression(Term("Docker容器")) == '"Docker 容器"'
+    assert term_expression(Term("网B")) == '"网 B"'
+    assert term_expression(Term("x", field="title")) == 'title : "x"'
+    assert term_expression(Term("()*:^")) is None
+
+
+HOSTILE = [
+    "",
+    " ",
+    '"',
+    '""',
+    '"""',
+    "-",
+    "--",
+    "- -",
+    "OR",
+    "OR OR",
+    "a OR",
+    "OR a",
+    "AND",
+    "NOT",
+    "NEAR(a b)",
+    "*",
+    "**",
+    "a*b",
+    "(",
+    ")",
+    "(a",
+    "a)",
+    ":",
+    "title:",
+    "title:(",
+    "^a",
+    "a^",
+    "{title}: x",
+    "title : x",
+    "col:x",
+    "-title:x",
+    "\x00",
+    "\x1b[31m",
+    "'",
+    "a'b",
+    "\\",
+    "%",
+    "_",
+    "is:",
+    "after:",
+    "after:0000-00-00",
+    "date:9999-12",
+    "date:-5",
+    "a" * 5000,
+    "网" * 3000,
+    "\ud800",
+    "category:/",
+    "category://",
+    "tag:",
+    "author:'",
+    '"unclosed 长沙',
+    "长沙*",
+    "*长沙",
+    "-*",
+    '-"',
+    "NEAR",
+    "a NEAR b",
+    "+a",
+    "a:b:c",
+    "rowid",
+    "fts",
+    "bm25(fts)",
+]
+
+
+@pytest.mark.parametrize("query", HOSTILE)
+def test_hostile_queries_never_raise(coll: Collection, query: str) -> None:
+    result = coll.search(query)
+    assert isinstance(result.total, int)
+    assert coll.search(query, sort="date").total == result.total
+    ids, _, _ = coll.search_ids(query)
+    assert len(ids) == result.total
+
+
+def test_nothing_to_search_message(coll: Collection) -> None:
+    assert coll.search("-").error
+    assert coll.search("( )").error
+    assert coll.search("").error is None
+    assert coll.search("").total == len(DOCS)
+    assert coll.search("after:nonsense 长沙").error
+
+
+@settings(
+    max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(st.text(max_size=60))
+def test_arbitrary_queries_never_raise(coll: Collection, query: str) -> None:
+    result = coll.search(query, limit=5)
+    assert result.total >= len(result.hits)
+
+
+@settings(
+    max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                '"',
+                "-",
+                "OR",
+                "*",
+                "(",
+                ")",
+                ":",
+                "^",
+                "title:",
+                "is:unread",
+                "after:2021",
+                "长沙",
+                "网",
+                "docker",
+                " ",
+                "NEAR",
+                "category:新媒体",
+                "{",
+                "}",
+            ]
+        ),
+        max_size=12,
+    ).map("".join)
+)
+def test_syntax_soup_never_raises(coll: Collection, query: str) -> None:
+    result = coll.search(query, sort="date", limit=3)
+    assert result.total >= 0
+
+
+def test_single_characters_use_the_unigram_table(coll: Collection) -> None:
+    assert titles(coll, "网") == brute("网")
+    assert titles(coll, "title:网") == {"互联网"}
+    assert titles(coll, "title:沙") == {"诚信长沙", "长沙新闻", "沙长"}
+    assert titles(coll, "网 OR docker") == brute("网") | {"Docker 容器"}
+    assert titles(coll, "沙 -长沙") == {"沙长"}
+    assert titles(coll, "沙 长") == brute("沙") & brute("长")
+    assert titles(coll, "容 docker") == {"Docker 容器"}
+    assert titles(coll, '"网"') == brute("网")
+    assert titles(coll, "沙", sort="date") == brute("沙")
