@@ -35,6 +35,7 @@ import multiprocessing
 import multiprocessing.connection
 import os
 import sqlite3
+import sys
 import threading
 import time
 import zlib
@@ -47,6 +48,7 @@ from pathlib import Path
 from reader import paths
 from reader.library import search as _search
 from reader.library.cjk import to_index_text, unigram_text, word_count
+from reader.library.fsnames import from_db, to_db
 from reader.library.model import (
     Article,
     CategoryPath,
@@ -364,9 +366,46 @@ def _make_pool(workers: int) -> Executor:
     # forkserver/spawn, not fork: refresh often runs in a thread of a threaded program.
     methods = multiprocessing.get_all_start_methods()
     method = "forkserver" if "forkserver" in methods else "spawn"
+    with _real_stderr():
+        # The helper processes start now, while sys.stderr has a real descriptor: a TUI
+        # replaces it with an object whose fileno() is -1, which they cannot inherit.
+        from multiprocessing import resource_tracker
+
+        resource_tracker.ensure_running()
+        if method == "forkserver":
+            from multiprocessing import forkserver
+
+            forkserver.ensure_running()
     return ProcessPoolExecutor(
-        workers, mp_context=multiprocessing.get_context(method), initializer=_watch_parent
+        workers, mp_context=multiprocessing.get_context(method), initializer=_worker_init
     )
+
+
+@contextlib.contextmanager
+def _real_stderr() -> Iterator[None]:
+    saved = sys.stderr
+    try:
+        if sys.__stderr__ is not None and _has_fd(sys.__stderr__) and not _has_fd(saved):
+            sys.stderr = sys.__stderr__
+        yield
+    finally:
+        sys.stderr = saved
+
+
+def _has_fd(stream: object) -> bool:
+    try:
+        return stream.fileno() >= 0  # type: ignore[attr-defined]
+    except (AttributeError, OSError, ValueError):
+        return False
+
+
+def _worker_init() -> None:
+    """Worker initializer: silence output (a TUI owns the terminal), watch the parent."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 1)
+    os.dup2(devnull, 2)
+    os.close(devnull)
+    _watch_parent()
 
 
 def _check_not_bootstrapping() -> None:
@@ -654,7 +693,7 @@ class Collection:
         r = rows[0]
         body, _, links = unpack_text(r[2])
         return Article(
-            path=Path(r[0]),
+            path=Path(from_db(r[0])),
             title=r[1],
             body=body,
             date=_from_iso(r[3]),
@@ -763,7 +802,7 @@ class Collection:
 def _row(r: tuple) -> ArticleRow:
     return ArticleRow(
         id=r[0],
-        path=Path(r[1]),
+        path=Path(from_db(r[1])),
         key=r[2],
         title=r[3],
         date=_from_iso(r[4]),
@@ -852,7 +891,7 @@ class _Refresher:
                 )
                 continue
             seen.add(key)
-            path = os.fspath(item.path)
+            path = to_db(os.fspath(item.path))
             old = known.get(key)
             if old is not None and (old[1], old[2], old[3]) == (path, item.mtime_ns, item.size):
                 continue
@@ -975,7 +1014,7 @@ class _Refresher:
             if not ok:
                 conn.execute(
                     "INSERT INTO skipped VALUES (?, ?, ?, ?, ?)",
-                    (key, os.fspath(found.path), found.mtime_ns, found.size, str(value)),
+                    (key, to_db(os.fspath(found.path)), found.mtime_ns, found.size, str(value)),
                 )
                 self.report.skipped.append(SkippedFile(found.path, str(value)))
                 if old_id is not None:
@@ -1020,7 +1059,7 @@ class _Refresher:
                 (
                     id_,
                     key,
-                    os.fspath(found.path),
+                    to_db(os.fspath(found.path)),
                     found.mtime_ns,
                     found.size,
                     title,

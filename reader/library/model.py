@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from reader.library.fsnames import to_db
+
 CategoryPath = tuple[str, ...]
 """One hierarchical category, outermost first: ``("新媒体", "趣头条", "分类")``."""
 
@@ -53,16 +55,18 @@ class FoundFile:
 
     @property
     def relpath(self) -> str:
-        """Path relative to the root's parent, POSIX style: ``news/2021/a.md``.
+        """Path relative to the root's parent, POSIX style: ``news/2021/a.md`` (storable:
+        see :mod:`reader.library.fsnames`).
 
         Including the root's own name keeps keys unique across roots and stable when a
         collection is moved elsewhere on disk (reading state is keyed on it).
         """
         base = self.root.parent
         try:
-            return self.path.relative_to(base).as_posix()
+            rel = self.path.relative_to(base).as_posix()
         except ValueError:
-            return self.path.as_posix()
+            rel = self.path.as_posix()
+        return to_db(rel)
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,7 +15,6 @@ from pathlib import Path
 import pytest
 
 from .conftest import (
-    BUG_NON_UTF8,
     KNOWN_BROKEN,
     Guard,
     Hostile,
@@ -217,7 +216,6 @@ def test_guard_saw_no_violation(indexed: Setup) -> None:
     assert indexed.guard.violations() == []
 
 
-@pytest.mark.xfail(strict=True, reason=BUG_NON_UTF8)
 def test_non_utf8_file_names_in_cli_output(tmp_path: Path) -> None:
     root = tmp_path / "names"
     make_hostile_collection(root, only=KNOWN_BROKEN[:2])

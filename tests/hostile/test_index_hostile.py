@@ -24,7 +24,6 @@ from typing import Any
 import pytest
 
 from .conftest import (
-    BUG_NON_UTF8,
     CONTROL,
     CONTROL_NO_WS,
     KNOWN_BROKEN,
@@ -447,7 +446,6 @@ def test_chmod_000_as_a_normal_user(hostile: Hostile) -> None:
         parse_file(hostile.path(UNREADABLE))
 
 
-@pytest.mark.xfail(strict=True, reason=BUG_NON_UTF8)
 def test_non_utf8_file_names_are_indexed(tmp_path: Path) -> None:
     """File names that are not UTF-8 (``caf\\xe9.md``) index like any other file."""
     from reader.library.index import Collection

@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 from textual.pilot import Pilot
 
-from .conftest import BUG_TUI_POOL, CONTROL, REPO, Hostile
-from .generate import LITERAL_TITLES, MARKUP_PAYLOADS, VANISHING
+from .conftest import CONTROL, REPO, Hostile
+from .generate import LITERAL_TITLES, MARKUP_PAYLOADS, UNREADABLE, VANISHING
 
 OPEN_BUDGET = 30.0  # seconds to open and lay out one article (the 25 MB one included)
 
@@ -58,7 +58,6 @@ def _assert_screen_clean(text: str, what: str) -> None:
     assert match is None, (what, text[max(0, match.start() - 80) : match.start() + 80])
 
 
-@pytest.mark.xfail(strict=True, reason=BUG_TUI_POOL)
 async def test_every_hostile_article_opens(hostile: Hostile) -> None:
     from reader.config import Config
     from reader.tui.app import ReaderApp
@@ -66,9 +65,12 @@ async def test_every_hostile_article_opens(hostile: Hostile) -> None:
     from reader.tui.widgets.article_view import ArticleView
 
     app = ReaderApp([hostile.root], config=Config())
+    # In-process there is no harness to delete VANISHING or to refuse root a chmod-000 file.
     expected = sum(1 for o in hostile.expected.values() if o == "indexed") + (
         1 if VANISHING in hostile.expected else 0
     )
+    if UNREADABLE in hostile.expected and os.geteuid() == 0:
+        expected += 1
     async with app.run_test(size=(160, 50), notifications=True) as pilot:
         main = app.screen
         article_list = main.query_one(ArticleList)
@@ -111,7 +113,6 @@ async def test_every_hostile_article_opens(hostile: Hostile) -> None:
     assert app.return_code in (None, 0)
 
 
-@pytest.mark.xfail(strict=True, reason=BUG_TUI_POOL)
 async def test_markup_title_in_list_and_search(hostile: Hostile) -> None:
     from reader.config import Config
     from reader.tui.app import ReaderApp
@@ -147,7 +148,6 @@ def _newsreader_command() -> list[str]:
 
 
 @pytest.mark.e2e
-@pytest.mark.xfail(strict=True, reason=BUG_TUI_POOL)
 def test_tmux_end_to_end(hostile: Hostile, tmp_path: Path) -> None:
     if shutil.which("tmux") is None:
         pytest.skip("tmux is not installed")

@@ -1,0 +1,158 @@
+"""The newsreader Textual app and :func:`run_app`, the CLI's entry point to the TUI."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import ClassVar
+
+from textual.app import App
+from textual.binding import Binding, BindingType
+
+from reader.config import Config
+from reader.tui.backend import Backend
+from reader.tui.commands import ReaderCommands
+from reader.tui.keymap import validate_keymap
+from reader.tui.screens.help import HelpScreen
+from reader.tui.screens.main import MainScreen
+
+THEMES = ("textual-dark", "textual-light", "ansi-dark")
+"""Cycled by ctrl+t; ``ansi-dark`` draws with the terminal's own 16-colour palette."""
+THEME_ALIASES = {
+    "ansi": "ansi-dark",
+    "textual-ansi": "ansi-dark",
+    "dark": "textual-dark",
+    "light": "textual-light",
+}
+
+
+class ReaderApp(App[int]):
+    """Browse, search and read an offline article collection."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "newsreader"
+    COMMANDS = App.COMMANDS | {ReaderCommands}
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("q", "quit", "Quit", id="app.quit"),
+        Binding("ctrl+q", "quit", "Quit", show=False, priority=True, id="app.quit_now"),
+        Binding("question_mark,f1", "help", "Help", id="app.help"),
+        Binding(
+            "ctrl+p",
+            "command_palette",
+            "Commands",
+            show=False,
+            priority=True,
+            id="app.command_palette",
+        ),
+        Binding("r", "reindex", "Re-index", show=False, id="app.reindex"),
+        Binding("ctrl+t", "cycle_theme", "Theme", show=False, id="app.theme"),
+    ]
+
+    def __init__(
+        self,
+        roots: Sequence[Path],
+        *,
+        config: Config | None = None,
+        backend: Backend | None = None,
+    ) -> None:
+        """Validate the theme and keymap first: a bad config raises ``ValueError``."""
+        super().__init__()
+        self.config = config or Config()
+        self.keymap = validate_keymap(self.config.keymap)
+        self.initial_theme = self._resolve_theme(self.config.theme)
+        self.backend = backend or Backend(roots)
+        self.animation_level = "none"
+
+    def _resolve_theme(self, name: str | None) -> str:
+        if not name:
+            return "textual-dark"
+        theme = THEME_ALIASES.get(name, name)
+        if theme not in self.available_themes:
+            names = ", ".join(sorted(["ansi", *self.available_themes]))
+            raise ValueError(f"unknown theme {name!r}; choose one of: {names}")
+        return theme
+
+    def on_mount(self) -> None:
+        self.theme = self.initial_theme
+        if self.keymap:
+            self.set_keymap(self.keymap)
+        self.backend.open()
+        self.push_screen(MainScreen())
+
+    def on_unmount(self) -> None:
+        self.backend.close()
+
+    @property
+    def main(self) -> MainScreen | None:
+        """The main screen (None before it is mounted)."""
+        for screen in self.screen_stack:
+            if isinstance(screen, MainScreen):
+                return screen
+        return None
+
+    # ----------------------------------------------------------------- actions
+
+    def action_quit(self) -> None:  # type: ignore[override]
+        main = self.main
+        if main is not None:
+            main.save_position()
+        self.exit(0)
+
+    def action_help(self) -> None:
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(self.keymap))
+
+    def action_reindex(self) -> None:
+        if self.main is not None:
+            self.main.start_refresh()
+
+    def action_cycle_theme(self) -> None:
+        current = self.theme if self.theme in THEMES else THEMES[-1]
+        self.theme = THEMES[(THEMES.index(current) + 1) % len(THEMES)]
+        self.notify(f"Theme: {self.theme}", timeout=2, markup=False)
+
+    def action_sort(self, sort: str) -> None:
+        if self.main is not None:
+            self.main.set_sort(sort)
+
+    def action_toggle_tree(self) -> None:
+        if self.main is not None:
+            self.main.action_toggle_tree()
+
+    def action_show_unread(self) -> None:
+        if self.main is not None:
+            self.main.action_show_unread()
+
+    def action_search(self) -> None:
+        if self.main is not None:
+            self.main.action_search()
+
+    def action_mark_all_read(self) -> None:
+        if self.main is not None:
+            self.main.mark_all_read()
+
+
+def _start_resource_tracker() -> None:
+    """Start multiprocessing's resource tracker while ``sys.stderr`` is the real one.
+
+    The index parses big changes in a process pool; starting the pool's helper later, from
+    inside the app, fails ("bad value(s) in fds_to_keep") because Textual captures stderr
+    with an object whose ``fileno()`` is -1.
+    """
+    try:
+        from multiprocessing import resource_tracker
+
+        resource_tracker.ensure_running()
+    except Exception:  # pragma: no cover - best effort; indexing reports its own errors
+        pass
+
+
+def run_app(roots: list[Path], *, config: Config, mouse: bool = True) -> int:
+    """Run the TUI on ``roots``; returns the exit code. Bad keymap/theme → ``ValueError``."""
+    app = ReaderApp(roots, config=config)
+    _start_resource_tracker()
+    result = app.run(mouse=mouse)
+    if isinstance(result, int):
+        return result
+    return app.return_code or 0

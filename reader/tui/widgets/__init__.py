@@ -1,0 +1,1 @@
+"""Widgets of the newsreader app (line-API list and article view, tree, search bar)."""

@@ -1,0 +1,156 @@
+"""End to end: the installed ``newsreader`` in a real terminal (tmux), 80×24.
+
+Opens an article, searches 长沙, quits with q, and checks the screen text and that no
+traceback appeared. Skipped when ``newsreader`` or ``tmux`` is not on PATH.
+"""
+
+from __future__ import annotations
+
+import os
+import shlex
+import shutil
+import subprocess
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from test_tui_support import copy_sample, small_collection
+
+pytestmark = pytest.mark.e2e
+
+NEWSREADER = shutil.which("newsreader")
+TMUX = shutil.which("tmux")
+
+
+class Pane:
+    """One detached tmux session on a private server socket."""
+
+    def __init__(self, command: str, env: dict[str, str], size: tuple[int, int]) -> None:
+        self.socket = f"nr-test-{uuid.uuid4().hex[:8]}"
+        self.session = "nr"
+        env_args = [arg for key, value in env.items() for arg in ("-e", f"{key}={value}")]
+        self._tmux(
+            "new-session",
+            "-d",
+            "-s",
+            self.session,
+            "-x",
+            str(size[0]),
+            "-y",
+            str(size[1]),
+            *env_args,
+            command,
+        )
+
+    def _tmux(self, *args: str) -> str:
+        assert TMUX is not None
+        env = {**os.environ, "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8"}
+        done = subprocess.run(
+            [TMUX, "-u", "-L", self.socket, "-f", "/dev/null", *args],
+            capture_output=True,
+            text=True,
+            timeout=20,
+            check=False,
+            env=env,
+        )
+        if done.returncode != 0:
+            raise RuntimeError(f"tmux {args[0]} failed: {done.stderr.strip()}")
+        return done.stdout
+
+    def text(self) -> str:
+        return self._tmux("capture-pane", "-p", "-t", self.session)
+
+    def keys(self, *keys: str, literal: bool = False) -> None:
+        self._tmux("send-keys", "-t", self.session, *(["-l"] if literal else []), *keys)
+
+    def wait_for(self, check: Callable[[str], bool], what: str, timeout: float = 60) -> str:
+        deadline = time.monotonic() + timeout
+        text = ""
+        while time.monotonic() < deadline:
+            text = self.text()
+            assert "Traceback" not in text, text
+            if check(text):
+                return text
+            time.sleep(0.1)
+        raise AssertionError(f"timed out waiting for {what}; screen:\n{text}")
+
+    def kill(self) -> None:
+        subprocess.run(
+            [TMUX or "tmux", "-L", self.socket, "kill-server"],
+            capture_output=True,
+            timeout=20,
+            check=False,
+        )
+        folder = Path(os.environ.get("TMUX_TMPDIR") or "/tmp") / f"tmux-{os.getuid()}"
+        (folder / self.socket).unlink(missing_ok=True)
+
+
+@pytest.fixture
+def pane_factory() -> Iterator[Callable[[str, dict[str, str]], Pane]]:
+    panes: list[Pane] = []
+
+    def make(command: str, env: dict[str, str]) -> Pane:
+        pane = Pane(command, env, (80, 24))
+        panes.append(pane)
+        return pane
+
+    try:
+        yield make
+    finally:
+        for pane in panes:
+            pane.kill()
+
+
+@pytest.mark.skipif(NEWSREADER is None or TMUX is None, reason="needs newsreader and tmux on PATH")
+def test_read_search_and_quit_in_tmux(tmp_path: Path, pane_factory) -> None:
+    sample = copy_sample(tmp_path)
+    env = {k: os.environ[k] for k in os.environ if k.startswith("XDG_")}
+    env.update(TERM="xterm-256color", LANG="C.UTF-8", LC_ALL="C.UTF-8")
+    env.pop("NO_COLOR", None)
+    command = f"{shlex.quote(NEWSREADER or '')} {shlex.quote(str(sample))}; echo EXIT=$?; sleep 60"
+    pane = pane_factory(command, env)
+
+    text = pane.wait_for(lambda t: " indexed" in t, "the first index")
+    assert "All articles" in text and "shown" in text
+
+    pane.keys("Enter")
+    text = pane.wait_for(lambda t: "q Back" in t and "Article" in t, "the article view")
+    assert "Links" in text or "─" in text  # header rule or link list of the article
+
+    pane.keys("q")
+    pane.wait_for(lambda t: "All articles" in t and "q Quit" in t, "the list again")
+
+    pane.keys("/")
+    pane.wait_for(lambda t: "Leave search" in t, "focus in the search bar")
+    pane.keys("长沙", literal=True)
+    text = pane.wait_for(lambda t: " hits" in t and "Search: 长沙" in t, "search results")
+    assert text.count("长沙") >= 3
+
+    pane.keys("Enter")  # focus the results
+    pane.wait_for(lambda t: "→ Open" in t, "focus on the results")
+    pane.keys("Enter")  # open the best hit
+    text = pane.wait_for(lambda t: "match" in t and "q Back" in t, "the hit with matches")
+    assert "长沙" in text
+
+    pane.keys("q")
+    pane.wait_for(lambda t: "Search: 长沙" in t and "q Quit" in t, "the results again")
+    pane.keys("q")
+    text = pane.wait_for(lambda t: "EXIT=" in t, "newsreader to exit")
+    assert "EXIT=0" in text
+
+
+@pytest.mark.skipif(NEWSREADER is None or TMUX is None, reason="needs newsreader and tmux on PATH")
+def test_first_open_of_a_bigger_collection(tmp_path: Path, pane_factory) -> None:
+    """≥ 64 new files are parsed in a process pool, started from inside the running app."""
+    root = small_collection(tmp_path / "posts", 150)
+    env = {k: os.environ[k] for k in os.environ if k.startswith("XDG_")}
+    env.update(TERM="xterm-256color", LANG="C.UTF-8", LC_ALL="C.UTF-8")
+    command = f"{shlex.quote(NEWSREADER or '')} {shlex.quote(str(root))}; echo EXIT=$?; sleep 60"
+    pane = pane_factory(command, env)
+    text = pane.wait_for(lambda t: "150 indexed (+150)" in t or "failed" in t, "the first index")
+    assert "indexing failed" not in text
+    assert "Post 149" in text
+    pane.keys("q")
+    assert "EXIT=0" in pane.wait_for(lambda t: "EXIT=" in t, "newsreader to exit")

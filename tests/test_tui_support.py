@@ -1,0 +1,126 @@
+"""Helpers shared by the TUI tests (imported as ``test_tui_support``), plus their own checks."""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+from collections.abc import Iterable
+from pathlib import Path
+
+from textual.pilot import Pilot
+
+from reader.config import Config
+from reader.tui.app import ReaderApp
+
+REPO = Path(__file__).resolve().parent.parent
+SAMPLE = REPO / "sample_content"
+
+
+def make_app(roots: Iterable[Path] | Path, **config: object) -> ReaderApp:
+    """A ReaderApp on ``roots`` with a Config built from keyword arguments."""
+    if isinstance(roots, Path):
+        roots = [roots]
+    return ReaderApp(list(roots), config=Config(**config))  # type: ignore[arg-type]
+
+
+async def settle(pilot: Pilot, *, timeout: float = 30.0) -> None:
+    """Wait until no worker runs and the screen has caught up (workers start workers)."""
+    app = pilot.app
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while True:
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        if not any(w.is_running for w in app.workers) and loop.time() < deadline:
+            await pilot.pause()
+            if not any(w.is_running for w in app.workers):
+                return
+        if loop.time() >= deadline:
+            raise TimeoutError("workers still running")
+
+
+async def type_query(pilot: Pilot, text: str) -> None:
+    """Set the search input and wait for the debounced search to finish."""
+    main = pilot.app.screen
+    main.search_bar.input.focus()  # type: ignore[attr-defined]
+    main.search_bar.input.value = text  # type: ignore[attr-defined]
+    await pilot.pause(0.25)
+    await settle(pilot)
+
+
+def screen_text(app: ReaderApp) -> str:
+    """What the terminal shows, as plain text (one line per row)."""
+    strips = app.screen._compositor.render_strips()
+    return "\n".join("".join(segment.text for segment in strip) for strip in strips)
+
+
+def copy_sample(tmp_path: Path) -> Path:
+    """A private copy of the bundled sample collection."""
+    target = tmp_path / "sample_content"
+    shutil.copytree(SAMPLE, target)
+    return target
+
+
+def write_post(
+    root: Path,
+    name: str,
+    *,
+    title: str,
+    body: str = "Body text.",
+    date: str = "2021-07-10 12:00:00",
+    categories: Iterable[str] = (),
+    tags: Iterable[str] = (),
+    author: str = "",
+    url: str = "",
+) -> Path:
+    """Write a Hexo-style Markdown post with YAML front matter (values quoted safely)."""
+
+    def q(value: str) -> str:
+        return "'" + value.replace("'", "''") + "'"
+
+    lines = ["---", f"title: {q(title)}", f"date: {date}"]
+    if categories:
+        lines.append("categories:")
+        lines += [f"  - {q(c)}" for c in categories]
+    if tags:
+        lines.append("tags:")
+        lines += [f"  - {q(t)}" for t in tags]
+    if author:
+        lines.append(f"author: {q(author)}")
+    if url:
+        lines.append(f"url: {q(url)}")
+    lines += ["---", "", body, ""]
+    path = root / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("\n".join(lines), encoding="utf-8")
+    return path
+
+
+def small_collection(root: Path, count: int = 30) -> Path:
+    """``count`` generated posts in two categories, newest first by number."""
+    for n in range(count):
+        write_post(
+            root,
+            f"2021-01-{n % 28 + 1:02d}-post-{n:03d}.md",
+            title=f"Post {n:03d} 第{n}篇",
+            date=f"2021-{n // 28 + 1:02d}-{n % 28 + 1:02d} 08:{n % 60:02d}:00",
+            categories=["新媒体", "趣头条"] if n % 2 else ["技术"],
+            tags=["测试"],
+            author="作者甲" if n % 3 else "Author B",
+            body="\n\n".join(f"第{n}篇的第{p}段。长沙 paragraph {p}." for p in range(40)),
+            url=f"https://example.com/post/{n}",
+        )
+    return root
+
+
+def test_write_post_roundtrip(tmp_path: Path) -> None:
+    path = write_post(tmp_path, "a.md", title="It's [b]x[/i]", categories=["a", "b"])
+    text = path.read_text(encoding="utf-8")
+    assert "title: 'It''s [b]x[/i]'" in text
+    assert "  - 'b'" in text
+
+
+def test_small_collection_files(tmp_path: Path) -> None:
+    small_collection(tmp_path, 5)
+    assert len(list(tmp_path.glob("*.md"))) == 5
