@@ -11,6 +11,8 @@ from textual.containers import Horizontal
 from textual.message import Message
 from textual.widgets import Input, Static
 
+from reader.library.sanitize import clean_text
+
 
 class SearchInput(Input):
     """The query input; Escape leaves search."""
@@ -28,6 +30,10 @@ class SearchInput(Input):
 
     def on_mount(self) -> None:
         self.cursor_blink = False  # steady cursor: no needless animation
+
+    def validate_value(self, value: str) -> str:
+        """Pasted or programmatic text never brings control characters to the screen."""
+        return clean_text(value).replace("\n", " ").replace("\t", " ")
 
     def action_leave(self) -> None:
         self.post_message(self.Leave())
