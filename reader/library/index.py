@@ -420,6 +420,18 @@ def _check_not_bootstrapping() -> None:
 # ------------------------------------------------------------------------- collection
 
 
+def _is_busy(exc: sqlite3.OperationalError) -> bool:
+    text = str(exc).lower()
+    return "locked" in text or "busy" in text
+
+
+def _is_damage(exc: sqlite3.OperationalError) -> bool:
+    """Operational errors that mean the file is not a usable index (rebuild it), as opposed
+    to the file system refusing us (unwritable, full, missing directory)."""
+    text = str(exc).lower()
+    return "no such table" in text or "no such column" in text or "malformed" in text
+
+
 class Collection:
     """The index of one collection (a set of roots) plus the reading state joined in.
 
@@ -437,8 +449,10 @@ class Collection:
         self.roots = tuple(Path(r) for r in roots)
         self.key = collection_key(self.roots)
         folder = Path(cache_dir) if cache_dir is not None else paths.cache_dir()
-        folder.mkdir(parents=True, exist_ok=True)
+        with contextlib.suppress(OSError):  # an unusable folder: see _in_memory
+            folder.mkdir(parents=True, exist_ok=True)
         self.db_path = folder / f"{self.key}.sqlite3"
+        self.in_memory = False
         self.warnings: list[str] = []
         self._own_state = state is None
         self.state = state if state is not None else StateStore()
@@ -451,8 +465,13 @@ class Collection:
     # -- opening, validation, rebuild
 
     def _connect(self) -> sqlite3.Connection:
+        target = (
+            f"file:newsreader-{self.key}?mode=memory&cache=shared"
+            if self.in_memory
+            else (os.fspath(self.db_path))
+        )
         conn = sqlite3.connect(
-            self.db_path, isolation_level=None, check_same_thread=False, timeout=30
+            target, isolation_level=None, check_same_thread=False, timeout=30, uri=self.in_memory
         )
         try:
             conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
@@ -471,9 +490,30 @@ class Collection:
     def _open(self) -> sqlite3.Connection:
         try:
             return self._validate(self._connect())
+        except sqlite3.OperationalError as exc:
+            if _is_busy(exc):
+                raise  # another process holds it for longer than the busy timeout: not damage
+            if not _is_damage(exc):
+                return self._in_memory(exc)
+            self._discard(f"{exc}")
         except (sqlite3.DatabaseError, IncompatibleIndex, UnicodeDecodeError) as exc:
             self._discard(f"{exc}")
+        try:
             return self._validate(self._connect())
+        except sqlite3.OperationalError as exc:
+            if _is_busy(exc):
+                raise
+            return self._in_memory(exc)
+
+    def _in_memory(self, exc: Exception) -> sqlite3.Connection:
+        """The cache directory cannot hold the index (unwritable, full): keep working from a
+        temporary in-memory index, and say so."""
+        self.warnings.append(
+            f"cannot use the index file {self.db_path} ({exc}); using a temporary in-memory "
+            "index for this run"
+        )
+        self.in_memory = True
+        return self._validate(self._connect())
 
     def _validate(self, conn: sqlite3.Connection) -> sqlite3.Connection:
         try:
@@ -487,6 +527,7 @@ class Collection:
                     + _SCHEMA.replace("CREATE TABLE", "CREATE TABLE IF NOT EXISTS")
                     .replace("CREATE INDEX", "CREATE INDEX IF NOT EXISTS")
                     .replace("CREATE VIRTUAL TABLE", "CREATE VIRTUAL TABLE IF NOT EXISTS")
+                    .replace("INSERT INTO meta", "INSERT OR IGNORE INTO meta")
                     + f"INSERT OR IGNORE INTO meta VALUES ('roots', '{roots}');"
                     + "COMMIT;"
                 )
@@ -507,6 +548,8 @@ class Collection:
     def _discard(self, reason: str) -> None:
         """Delete an unusable index file (it is only a cache) and note why."""
         self.warnings.append(f"The index {self.db_path} was unusable ({reason}); rebuilding it.")
+        if self.in_memory:
+            return
         for suffix in ("", "-wal", "-shm"):
             with contextlib.suppress(FileNotFoundError):
                 Path(str(self.db_path) + suffix).unlink()
@@ -546,7 +589,7 @@ class Collection:
     @contextlib.contextmanager
     def _refresh_lock(self) -> Iterator[None]:
         """Serialise refreshes across processes (a second one waits, then finds no work)."""
-        if fcntl is None:
+        if fcntl is None or self.in_memory:
             yield
             return
         with open(str(self.db_path) + ".lock", "a+b") as fh:

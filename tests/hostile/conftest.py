@@ -39,45 +39,13 @@ from .generate import make_hostile_collection
 
 REPO = Path(__file__).resolve().parents[2]
 
-# Cases isolated in their own failing test while their bug is open (see test_index_hostile):
-# left out of the shared collection so that one problem does not hide every other result.
+# Cases that once broke indexing: each also has its own focused test (see test_index_hostile).
 KNOWN_BROKEN: tuple[str, ...] = (
     "names/caf\udce9-latin1-name.md",
     "names/\udcff\udcfe-invalid-name.md",
     "big/pathological.md",
 )
 
-# Open bugs in other modules (see the hostile-suite report); tests that prove them are
-# xfail(strict=True) until fixed, so a fix turns them into XPASS failures to remove the mark.
-BUG_RAW_PATHS = (
-    "bug: reader/cli.py (_warn_skipped, UsageError and show messages) and reader/cli_output.py "
-    "(print_rows, print_hits) print file paths raw: ESC/BEL from a file name reach the terminal; "
-    "--json keeps C1 controls (U+009B) unescaped"
-)
-BUG_NON_UTF8 = (
-    "bug: reader/library/index.py _Refresher._store: UnicodeEncodeError ('surrogates not "
-    "allowed') on a non-UTF-8 file name aborts the whole refresh"
-)
-BUG_QUADRATIC = (
-    "bug: reader/library/convert.py markdown_to_plain: _P_MDLINK/_P_MDIMG are quadratic on "
-    "long runs of '[' (20,000 '[' = 2 s, 50,000 = 12 s)"
-)
-BUG_TUI_POOL = (
-    "bug: reader/library/index.py _make_pool inside the TUI: Textual replaces sys.stderr "
-    "(fileno() == -1) and multiprocessing's resource tracker fails with 'bad value(s) in "
-    "fds_to_keep': the first index of a collection of 64+ files fails in the TUI"
-)
-BUG_CACHE_DIR = (
-    "unsupported: an unusable cache directory stops every command ('error: [Errno 17] File "
-    "exists', exit 1); no read-only fallback"
-)
-BUG_KEYMAP_FILE = "bug: the unknown-keymap-action error does not name the config file"
-BUG_INDEX_RACE = (
-    "bug (race, not every run): reader/library/index.py Collection._validate: executescript() "
-    "commits the BEGIN IMMEDIATE, so two instances creating a fresh index both insert "
-    "meta.roots -> 'UNIQUE constraint failed: meta.key' -> the index is discarded under the "
-    "other instance, which then lists 0 articles"
-)
 
 # C0 controls except \t and \n, DEL, C1 controls, lone surrogates.
 CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
@@ -265,7 +233,7 @@ class Hostile:
         return [self.path(n) for n, o in self.expected.items() if o == "not-a-file"]
 
 
-def build_hostile(root: Path, exclude: Sequence[str] = KNOWN_BROKEN) -> Hostile:
+def build_hostile(root: Path, exclude: Sequence[str] = ()) -> Hostile:
     return Hostile(root, make_hostile_collection(root, exclude=exclude))
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import BUG_CACHE_DIR, BUG_INDEX_RACE, REPO, assert_no_traceback, run_cli, xdg_env
+from .conftest import REPO, assert_no_traceback, run_cli, xdg_env
 
 
 def _collection(root: Path, count: int = 20) -> Path:
@@ -161,7 +161,6 @@ with Collection([root]) as collection:
 """
 
 
-@pytest.mark.xfail(strict=False, reason=BUG_INDEX_RACE)
 def test_two_instances_at_once(tmp_path: Path) -> None:
     root = _collection(tmp_path / "c", 20)
     for n in range(20, 200):
@@ -197,7 +196,6 @@ def test_two_instances_at_once(tmp_path: Path) -> None:
         assert starred == 0
 
 
-@pytest.mark.xfail(strict=True, reason=BUG_CACHE_DIR)
 def test_cache_dir_unusable(tmp_path: Path) -> None:
     """The cache path is a file: the CLI says so in one line and still lists the articles."""
     root = _collection(tmp_path / "c")

@@ -1,0 +1,1 @@
+"""Benchmarks: a synthetic Hexo news corpus generator and the measurement runner."""
