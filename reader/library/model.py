@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import lru_cache
 from pathlib import Path
 
 from reader.library.fsnames import to_db
@@ -61,12 +63,19 @@ class FoundFile:
         Including the root's own name keeps keys unique across roots and stable when a
         collection is moved elsewhere on disk (reading state is keyed on it).
         """
-        base = self.root.parent
-        try:
-            rel = self.path.relative_to(base).as_posix()
-        except ValueError:
-            rel = self.path.as_posix()
+        # String slicing, not Path.relative_to: this runs once per file on every rescan.
+        base = _prefix(self.root)
+        path = os.fspath(self.path)
+        rel = path[len(base) :] if path.startswith(base) else path.lstrip(os.sep)
+        if os.sep != "/":
+            rel = rel.replace(os.sep, "/")
         return to_db(rel)
+
+
+@lru_cache(maxsize=64)
+def _prefix(root: Path) -> str:
+    """``root``'s parent as a string ending in a separator (cached: one per collection root)."""
+    return os.fspath(root.parent).rstrip(os.sep) + os.sep
 
 
 @dataclass(frozen=True, slots=True)
