@@ -61,6 +61,15 @@ def _index(root: Path, env: dict[str, str]) -> subprocess.Popen[bytes]:
     )
 
 
+def _wait_until_writing(cache: Path, proc: subprocess.Popen[bytes]) -> None:
+    """Block until the indexer has created its database (so a kill lands mid-build)."""
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and proc.poll() is None:
+        if any(p.stat().st_size > 0 for p in cache.glob("*.sqlite3-wal")):
+            return
+        time.sleep(0.02)
+
+
 def test_kill_during_indexing(tmp_path: Path) -> None:
     root = tmp_path / "big"
     _generate(root)
@@ -73,11 +82,15 @@ def test_kill_during_indexing(tmp_path: Path) -> None:
         "s = StateStore(); s.set_read(sys.argv[1:], True); s.set_position(sys.argv[1], 7)\n"
     )
     subprocess.run([sys.executable, "-c", code, *marked], env=env, cwd=REPO, check=True)
+    cache = Path(env["XDG_CACHE_HOME"]) / "newsreader"
     killed = 0
-    for seed in (1, 2, 3):
-        delay = random.Random(seed).uniform(0.3, 2.0)
+    for round_, seed in enumerate((1, 2, 3)):
+        if round_ < 2:  # the first two kills hit a cold build; the third a resumed one
+            for leftover in cache.glob("*.sqlite3*"):
+                leftover.unlink()
         proc = _index(root, env)
-        time.sleep(delay)
+        _wait_until_writing(cache, proc)
+        time.sleep(random.Random(seed).uniform(0.05, 0.6))
         if proc.poll() is None:
             os.killpg(proc.pid, signal.SIGKILL)  # the CLI and its parser workers
             killed += 1
