@@ -1,8 +1,8 @@
 """Split and parse YAML (``---``), TOML (``+++``) and JSON (``{…}``) front matter, robustly.
 
-A hand splitter is used rather than python-frontmatter: that library gives up on a blank
-line before the opening ``---`` (which every stored copy of the target corpus has), needs the
-third-party ``toml`` package for TOML, and lets one bad timestamp sink the whole block.
+A hand splitter is used rather than python-frontmatter (1.3): that library returns no
+metadata when a BOM precedes the fence, needs the third-party ``toml`` package for TOML, raises
+on one bad timestamp or any YAML syntax error, and would expand a YAML alias bomb.
 Failures never raise: what can be recovered is kept and the problem becomes a warning.
 """
 
