@@ -99,7 +99,7 @@ def _dispatch(argv: list[str]) -> int:
 def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--debug", action="store_true", help="show tracebacks on errors")
     parser.add_argument(
-        "--config", type=Path, help="config file (default: %(default)s)", default=None
+        "--config", type=Path, help="config file (default: the user config.toml)", default=None
     )
 
 
