@@ -115,11 +115,21 @@ def test_build_lists_and_article(root: Path) -> None:
             "Gamma",
             "Undated",
         ]
-        # The article comes back from the index exactly as parsed, without reading the file.
+        # Opening reads the file: the article is exactly what the parser makes of it now.
         expected = parse_file(root / "a.md")
+        assert coll.article(ids[1]) == expected
+        # A file gone since indexing: the indexed metadata and plain text, with a warning.
         (root / "a.md").unlink()
         got = coll.article(ids[1])
-        assert got == expected
+        assert (got.title, got.date, got.categories, got.tags, got.authors) == (
+            expected.title,
+            expected.date,
+            expected.categories,
+            expected.tags,
+            expected.authors,
+        )
+        assert got.body == "Alpha body about Docker."
+        assert got.warnings[-1].startswith("the file could not be read (unreadable")
         assert coll.count() == 4 and coll.count(category=("新媒体",)) == 2
 
 

@@ -21,7 +21,13 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover
     import tomli as tomllib
 
-__all__ = ["MAX_YAML_NODES", "FrontMatter", "parse_front_matter", "split_front_matter"]
+__all__ = [
+    "MAX_YAML_NODES",
+    "FrontMatter",
+    "parse_front_matter",
+    "simple_yaml",
+    "split_front_matter",
+]
 
 MAX_YAML_NODES = 20_000
 """Largest YAML document (counted with aliases expanded) accepted: stops "billion laughs"."""
@@ -41,6 +47,123 @@ def _timestamp(loader: Any, node: yaml.Node) -> object:
 
 
 _Loader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp)
+
+# -- the fast path: flat YAML as news scrapers write it ----------------------------------
+#
+# PyYAML builds Python objects in Python even with libyaml: ~140 µs for a typical Hexo
+# header, three quarters of the metadata pass. Most headers are flat "key: scalar" lines
+# and "- item" lists; those are read here with PyYAML's own resolver and scalar
+# constructors, so the result is identical. Anything else returns None and goes to PyYAML.
+
+_KEY_LINE = re.compile(r"([^\s#'\"\[\]{}&*!|>%@`,?:-][^:#'\"]*?):(?:[ ]+(.*))?\Z")
+_ITEM_LINE = re.compile(r"( *)-(?:[ ]+(.*))?\Z")
+_DOUBLE = re.compile(r'"([^"\\]*)"\Z')
+_PLAIN_START = frozenset("-?:,[]{}#&*!|>'\"%@`")
+_NOT_PRINTABLE = re.compile("[^\x09\x0a\x0d\x20-\x7e\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+_RESOLVERS: dict[Any, list[tuple[str, re.Pattern[str]]]] = _Loader.yaml_implicit_resolvers
+_SCALARS = yaml.constructor.SafeConstructor()
+_NO_VALUE = object()
+
+
+def simple_yaml(raw: str) -> dict[str, Any] | None:
+    """Flat YAML (scalars and lists of scalars) exactly as PyYAML reads it, or None."""
+    if _NOT_PRINTABLE.search(raw):
+        return None
+    result: dict[str, Any] = {}
+    key: str | None = None  # the key whose value is a block list, while reading its items
+    indent = -1
+    for line in raw.split("\n"):
+        if not line.strip() or line.lstrip(" ").startswith("#"):
+            continue
+        if key is not None and (m := _ITEM_LINE.match(line)):
+            if indent < 0:
+                indent = len(m.group(1))
+                result[key] = []
+            elif len(m.group(1)) != indent:
+                return None
+            value = _scalar((m.group(2) or "").rstrip(" \t"))
+            if value is _NO_VALUE:
+                return None
+            result[key].append(value)
+            continue
+        m = _KEY_LINE.match(line)
+        if m is None:
+            return None
+        name = _scalar(m.group(1))
+        if not isinstance(name, str):
+            return None
+        text = (m.group(2) or "").rstrip(" \t")
+        value = _flow_list(text) if text[:1] == "[" else _scalar(text)
+        if value is _NO_VALUE:
+            return None
+        result[name] = value  # "key:" alone is null unless items follow
+        key, indent = (name, -1) if not text else (None, -1)
+    return result or None  # an empty document is null to PyYAML
+
+
+def _scalar(text: str) -> object:
+    """One block scalar on one line: quoted or plain, resolved like PyYAML; else _NO_VALUE."""
+    if not text:
+        return None
+    first = text[0]
+    if first == "'":
+        inner = text[1:-1]
+        if len(text) < 2 or text[-1] != "'" or "'" in inner.replace("''", ""):
+            return _NO_VALUE
+        return inner.replace("''", "'")
+    if first == '"':
+        m = _DOUBLE.match(text)
+        return m.group(1) if m else _NO_VALUE
+    if first in _PLAIN_START and not (first in "-?:" and len(text) > 1 and text[1] not in " \t"):
+        return _NO_VALUE
+    if ": " in text or " #" in text or "\t#" in text or text.endswith(":"):
+        return _NO_VALUE
+    return _resolve(text)
+
+
+def _flow_list(text: str) -> object:
+    if not text.endswith("]"):
+        return _NO_VALUE
+    inner = text[1:-1].strip()
+    if not inner:
+        return []
+    out = []
+    for part in inner.split(","):
+        part = part.strip()
+        if not part or any(ch in part for ch in "[]{}#&*!|>%@`") or ": " in part:
+            return _NO_VALUE
+        value = _scalar(part)
+        if value is _NO_VALUE:
+            return _NO_VALUE
+        out.append(value)
+    return out
+
+
+def _resolve(text: str) -> object:
+    for tag, pattern in _RESOLVERS.get(text[0], []) + _RESOLVERS.get(None, []):
+        if pattern.match(text):
+            return _construct(tag, text)
+    return text
+
+
+def _construct(tag: str, text: str) -> object:
+    node = yaml.ScalarNode(tag, text)
+    kind = tag.rsplit(":", 1)[-1]
+    try:
+        if kind == "null":
+            return None
+        if kind == "bool":
+            return _SCALARS.construct_yaml_bool(node)
+        if kind == "int":
+            return _SCALARS.construct_yaml_int(node)
+        if kind == "float":
+            return _SCALARS.construct_yaml_float(node)
+        if kind == "timestamp":
+            return _timestamp(_SCALARS, node)
+    except Exception:
+        return _NO_VALUE
+    return _NO_VALUE  # merge keys, "=" values and other rarities: PyYAML decides
+
 
 _LEADING = re.compile(r"\A\ufeff?(?:[ \t]*\n)*")
 _OPEN = re.compile(r"(---|\+\+\+)[ \t]*(?:\n|\Z)")
@@ -149,7 +272,9 @@ def _load(fmt: str, raw: str) -> tuple[dict[str, Any], str | None]:
         if fmt == "yaml":
             if "&" in raw and "*" in raw and _yaml_nodes(raw) > MAX_YAML_NODES:
                 return {}, "too many YAML aliases (possible alias bomb)"
-            data = yaml.load(raw, Loader=_Loader)
+            data = simple_yaml(raw)
+            if data is None:
+                data = yaml.load(raw, Loader=_Loader)
         elif fmt == "toml":
             data = tomllib.loads(raw)
         else:

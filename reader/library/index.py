@@ -65,7 +65,7 @@ try:
 except ImportError:  # pragma: no cover - Windows
     fcntl = None  # type: ignore[assignment]
 
-SCHEMA_VERSION = 8
+SCHEMA_VERSION = 9
 """Bump whenever the schema or the FTS text (tokenisation) changes: old files are rebuilt."""
 SEP = "\x1f"  # between parts of one category path; between list items
 PATH_SEP = "\x1e"  # between category paths
@@ -99,9 +99,11 @@ CREATE TABLE articles(
     cover TEXT,
     language TEXT,
     words INTEGER NOT NULL DEFAULT 0,
+    authors TEXT NOT NULL DEFAULT '',
+    warnings TEXT NOT NULL DEFAULT '',
     indexed INTEGER NOT NULL DEFAULT 0,
     docno INTEGER,
-    body INTEGER NOT NULL
+    body INTEGER
 );
 CREATE INDEX articles_day ON articles(day);
 CREATE INDEX articles_title ON articles(title COLLATE NOCASE);
@@ -110,9 +112,7 @@ CREATE INDEX articles_docno ON articles(docno, day, key);
 CREATE INDEX articles_fts_pending ON articles(id) WHERE indexed = 0;
 CREATE TABLE bodies(
     no INTEGER PRIMARY KEY,
-    text BLOB NOT NULL,
-    authors TEXT NOT NULL DEFAULT '',
-    warnings TEXT NOT NULL DEFAULT ''
+    text BLOB NOT NULL
 );
 CREATE TABLE article_nodes(
     node TEXT NOT NULL,
@@ -255,27 +255,13 @@ def fts_text(title: str, plain: str) -> tuple[str, str, str]:
     return to_index_text(title), to_index_text(plain), unigram_text(title, plain)
 
 
-def pack_text(markdown: str, plain: str, links: Sequence[str] = ()) -> bytes:
-    """Markdown, plain text and links in one zlib stream (shared substrings compress away)."""
-    data = markdown + "\0" + plain + "\0" + _join(links)
-    return zlib.compress(data.encode("utf-8", "surrogatepass"), 6)
-
-
-def unpack_text(blob: bytes) -> tuple[str, str, tuple[str, ...]]:
-    """(markdown, plain, links) from :func:`pack_text`."""
-    markdown, plain, links = zlib.decompress(blob).decode("utf-8", "surrogatepass").split("\0", 2)
-    return markdown, plain, _split(links)
+def pack_plain(plain: str) -> bytes:
+    """The indexed plain text, compressed (kept for snippets and for FTS deletes)."""
+    return zlib.compress(plain.encode("utf-8", "surrogatepass"), 6)
 
 
 def unpack_plain(blob: bytes) -> str:
-    return unpack_text(blob)[1]
-
-
-def plain_text(markdown: str) -> str:
-    """Searchable plain text of a Markdown body (see convert.markdown_to_plain)."""
-    from reader.library.convert import markdown_to_plain
-
-    return markdown_to_plain(markdown)
+    return zlib.decompress(blob).decode("utf-8", "surrogatepass")
 
 
 def fts_crc(texts: tuple[str, str, str]) -> int:
@@ -290,9 +276,7 @@ _Prepared = tuple  # see _prepare
 
 
 def _prepare(article: Article) -> tuple:
-    """Everything stored for an article, computed in the worker process."""
-    plain = plain_text(article.body)
-    text_z = pack_text(article.body, plain, article.links)
+    """The metadata row of an article (no body: see ``_fts_chunk``), computed in a worker."""
     date = article.date
     return (
         article.title,
@@ -306,9 +290,7 @@ def _prepare(article: Article) -> tuple:
         article.summary,
         article.cover,
         article.language,
-        word_count(article.title) + word_count(plain),
         date_base(date),
-        text_z,
         _join(article.authors),
         _join(article.warnings),
         tuple(node_rows(article.categories)),
@@ -324,7 +306,7 @@ def _parse_chunk(items: list[tuple[str, str]]) -> list[tuple[str, bool, object]]
     out: list[tuple[str, bool, object]] = []
     for key, path in items:
         try:
-            out.append((key, True, _prepare(parse_file(Path(path)))))
+            out.append((key, True, _prepare(parse_file(Path(path), body="none"))))
         except SkipFile as exc:
             out.append((key, False, exc.reason))
         except Exception as exc:  # a parser bug must not stop indexing
@@ -332,12 +314,26 @@ def _parse_chunk(items: list[tuple[str, str]]) -> list[tuple[str, bool, object]]
     return out
 
 
-def _fts_chunk(items: list[tuple[int, str, bytes]]) -> list[tuple[int, tuple[str, str, str], int]]:
-    """Compute FTS text in a worker: (id, (title, body, uni) texts, crc)."""
+_FtsRow = tuple  # (id, (title, body, uni) FTS texts, crc, packed plain text, words)
+
+
+def _fts_chunk(items: list[tuple[int, str, str]]) -> list[_FtsRow]:
+    """Read and index the text of articles in a worker (``items``: id, path, title).
+
+    A file that has become unreadable since the metadata pass is indexed by its title; the
+    next refresh notices the change and re-reads it.
+    """
+    from reader.library.parse import parse_file
+
     out = []
-    for id_, title, text_z in items:
-        texts = fts_text(title, unpack_plain(text_z))
-        out.append((id_, texts, fts_crc(texts)))
+    for id_, path, title in items:
+        try:
+            plain = parse_file(Path(from_db(path)), body="plain").body
+        except Exception:  # SkipFile (deleted, replaced by a FIFO, …) or a parser bug
+            plain = ""
+        texts = fts_text(title, plain)
+        words = word_count(title) + word_count(plain)
+        out.append((id_, texts, fts_crc(texts), pack_plain(plain), words))
     return out
 
 
@@ -724,21 +720,33 @@ class Collection:
         return rows[0][0] if rows else None
 
     def article(self, id: int) -> Article:
-        """The full article from the index (no file read). KeyError when unknown."""
+        """The full article for reading: its file parsed now, the index supplying what the
+        file no longer can. KeyError when the id is unknown.
+
+        Reading the file on open keeps the index small and the view current; an article
+        whose file has gone or become unreadable is shown from the indexed plain text, with
+        a warning saying so.
+        """
+        from reader.library.parse import parse_file
+
         rows = self._query(
-            "SELECT a.path, a.title, b.text, a.date, a.updated, b.authors, a.categories, a.tags, "
-            "a.url, a.summary, a.cover, a.language, b.warnings "
-            "FROM articles a JOIN bodies b ON b.no = a.body WHERE a.id = ?",
+            "SELECT a.path, a.title, b.text, a.date, a.updated, a.authors, a.categories, a.tags, "
+            "a.url, a.summary, a.cover, a.language, a.warnings "
+            "FROM articles a LEFT JOIN bodies b ON b.no = a.body WHERE a.id = ?",
             (id,),
         )
         if not rows:
             raise KeyError(id)
         r = rows[0]
-        body, _, links = unpack_text(r[2])
+        path = Path(from_db(r[0]))
+        try:
+            return parse_file(path)
+        except SkipFile as exc:
+            problem = f"the file could not be read ({exc.reason}): showing the indexed text"
         return Article(
-            path=Path(from_db(r[0])),
+            path=path,
             title=r[1],
-            body=body,
+            body=unpack_plain(r[2]) if r[2] is not None else "",
             date=_from_iso(r[3]),
             updated=_from_iso(r[4]),
             authors=_split(r[5]),
@@ -748,8 +756,7 @@ class Collection:
             summary=r[9],
             cover=r[10],
             language=r[11],
-            links=links,
-            warnings=_split(r[12]),
+            warnings=(*_split(r[12]), problem),
         )
 
     def category_counts(self) -> list[tuple[CategoryPath, int, int]]:
@@ -1076,29 +1083,21 @@ class _Refresher:
                 summary,
                 cover,
                 language,
-                words,
                 base,
-                text_z,
                 authors,
                 warnings,
                 nodes,
                 author_list,
                 tag_list,
             ) = p  # type: ignore[misc]
-            # Bodies get ascending row numbers: appends pack pages full (date-ordered ids
-            # arrive in random order and would leave pages ~30 % empty).
-            body = conn.execute(
-                "INSERT INTO bodies(text, authors, warnings) VALUES (?, ?, ?)",
-                (text_z, authors, warnings),
-            ).lastrowid
             if old_id is not None and old_id >> _SLOT_BITS == base >> _SLOT_BITS:
                 id_ = old_id  # same date: same place in lists and in docno order
             else:
                 id_, docno = self._allocate(base), None
             conn.execute(
                 "INSERT INTO articles(id, key, path, mtime_ns, size, title, date, day, updated, "
-                "author, categories, tags, url, summary, cover, language, words, indexed, docno, "
-                "body) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,0,?,?)",
+                "author, categories, tags, url, summary, cover, language, authors, warnings, "
+                "indexed, docno) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,0,?)",
                 (
                     id_,
                     key,
@@ -1116,9 +1115,9 @@ class _Refresher:
                     summary,
                     cover,
                     language,
-                    words,
+                    authors,
+                    warnings,
                     docno,
-                    body,
                 ),
             )
             conn.executemany(
@@ -1160,11 +1159,10 @@ class _Refresher:
         self.notify(Progress("write", 0, total, "building the full-text index"))
         chunks = list(_chunks(pending, FTS_BATCH))
 
-        def load(ids: Sequence[int]) -> list[tuple[int, str, bytes]]:
+        def load(ids: Sequence[int]) -> list[tuple[int, str, str]]:
             marks = ",".join("?" * len(ids))
             return self.conn.execute(
-                f"SELECT a.id, a.title, b.text FROM articles a JOIN bodies b ON b.no = a.body "
-                f"WHERE a.id IN ({marks}) AND a.indexed = 0",
+                f"SELECT id, path, title FROM articles WHERE id IN ({marks}) AND indexed = 0",
                 list(ids),
             ).fetchall()
 
@@ -1177,7 +1175,7 @@ class _Refresher:
                 depth=self.workers * 3,
             )
         done = 0
-        batch: list[tuple[int, tuple[str, str, str], int]] = []
+        batch: list[_FtsRow] = []
         for rows in results:
             batch.extend(rows)
             if len(batch) >= FTS_BATCH:
@@ -1191,16 +1189,21 @@ class _Refresher:
         self.report.fts_indexed = done
         self.notify(Progress("write", done, total, "full-text index ready"))
 
-    def _insert_fts(self, rows: list[tuple[int, tuple[str, str, str], int]]) -> None:
-        """Add rows to FTS under their reserved docno, or the next one in date order."""
+    def _insert_fts(self, rows: list[_FtsRow]) -> None:
+        """Add rows to FTS under their reserved docno, or the next one in date order, and
+        store their plain text (bodies get ascending row numbers, so pages fill up)."""
         conn = self.conn
         rows = sorted(rows, key=lambda r: r[0])
         marks = ",".join("?" * len(rows))
+        ids = [r[0] for r in rows]
         reserved = dict(
             conn.execute(
-                f"SELECT id, docno FROM articles WHERE id IN ({marks}) AND docno IS NOT NULL",
-                [r[0] for r in rows],
+                f"SELECT id, docno FROM articles WHERE id IN ({marks}) AND docno IS NOT NULL", ids
             ).fetchall()
+        )
+        conn.execute(
+            f"DELETE FROM bodies WHERE no IN (SELECT body FROM articles WHERE id IN ({marks}))",
+            ids,
         )
         top = conn.execute(
             "SELECT docno, id FROM articles WHERE docno = (SELECT max(docno) FROM articles)"
@@ -1208,7 +1211,7 @@ class _Refresher:
         nxt, last_id = (top[0] + 1, top[1]) if top else (1, None)
         ordered = True
         fts_rows, uni_rows, updates = [], [], []
-        for id_, (title, body, chars), crc in rows:
+        for id_, (title, body, chars), crc, text_z, words in rows:
             docno = reserved.get(id_)
             if docno is None:
                 if last_id is not None and id_ < last_id:
@@ -1216,12 +1219,15 @@ class _Refresher:
                 docno, nxt, last_id = nxt, nxt + 1, id_
             fts_rows.append((docno, title, body))
             uni_rows.append((docno, chars))
-            updates.append((crc, docno, id_))
+            no = conn.execute("INSERT INTO bodies(text) VALUES (?)", (text_z,)).lastrowid
+            updates.append((crc, docno, no, words, id_))
         if not ordered:
             conn.execute("UPDATE meta SET value = '0' WHERE key = 'fts_ordered'")
         conn.executemany("INSERT INTO fts(rowid, title, body) VALUES (?, ?, ?)", fts_rows)
         conn.executemany("INSERT INTO uni(rowid, chars) VALUES (?, ?)", uni_rows)
-        conn.executemany("UPDATE articles SET indexed = ?, docno = ? WHERE id = ?", updates)
+        conn.executemany(
+            "UPDATE articles SET indexed = ?, docno = ?, body = ?, words = ? WHERE id = ?", updates
+        )
 
 
 def _split_list(items: list, parts: int) -> list[list]:

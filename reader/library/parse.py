@@ -11,18 +11,19 @@ import html
 import os
 import re
 import stat
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from reader.library.convert import markdown_to_plain, to_markdown
 from reader.library.dates import date_from_filename, date_from_path, parse_date
 from reader.library.encoding import decode_bytes
 from reader.library.frontmatter import parse_front_matter
 from reader.library.model import Article, CategoryPath, SkipFile
+from reader.library.plaintext import body_to_plain
 from reader.library.sanitize import clean_line, clean_text
 
 __all__ = ["MAX_TITLE", "parse_file", "parse_text", "read_file"]
@@ -31,6 +32,7 @@ MAX_TITLE = 300
 _MAX_FIELD = 200
 _MAX_SUMMARY = 1000
 _MAX_ITEMS = 50
+BodyMode = Literal["markdown", "plain", "none"]
 _HTML_SUFFIXES = (".html", ".htm")
 
 _DATE_KEYS = ("date", "published", "publishdate", "pubdate", "published_at", "created", "time")
@@ -150,35 +152,52 @@ def _check_stat(st: os.stat_result, max_bytes: int) -> None:
         raise SkipFile(f"too large ({st.st_size:,} bytes, limit {max_bytes:,})")
 
 
-def parse_file(path: Path, *, max_bytes: int = 32 * 2**20) -> Article:
-    """Read, decode and parse one file. Raises ``SkipFile`` only for non-articles."""
+def parse_file(path: Path, *, max_bytes: int = 32 * 2**20, body: BodyMode = "markdown") -> Article:
+    """Read, decode and parse one file. Raises ``SkipFile`` only for non-articles.
+
+    ``body`` chooses what ``Article.body`` holds: terminal Markdown for reading (html2text,
+    the default), plain text for the search index (fast), or nothing (metadata only).
+    """
     data = read_file(path, max_bytes=max_bytes)
-    return parse_text(decode_bytes(data, path), path)
+    return parse_text(decode_bytes(data, path), path, body=body)
 
 
 # -- parsing -----------------------------------------------------------------------------
 
 
-def parse_text(text: str, path: Path) -> Article:
-    """Parse already-decoded text into an Article. Never raises."""
+def parse_text(text: str, path: Path, *, body: BodyMode = "markdown") -> Article:
+    """Parse already-decoded text into an Article (see ``parse_file``). Never raises."""
     try:
-        return _parse(text, path)
+        return _parse(text, path, body)
     except Exception as exc:  # a last resort: one odd file must not stop an index run
-        body = clean_text(_FALLBACK_TAG.sub("", text))[:200_000]
+        body = "" if body == "none" else clean_text(_FALLBACK_TAG.sub("", text))[:200_000]
         warning = f"could not be parsed ({type(exc).__name__}); showing raw text"
         return Article(path=path, title=_title_text(path.stem) or "untitled", body=body,
                        warnings=(warning,))  # fmt: skip
 
 
-def _parse(text: str, path: Path) -> Article:
+def _parse(text: str, path: Path, mode: BodyMode) -> Article:
     fm = parse_front_matter(clean_text(text))
     warnings = list(fm.warnings)
     meta = _Meta(fm.meta)
     page = _read_page(fm.body) if _is_html_page(fm.body) else None
     source = page.body if page else fm.body
     is_html = True if page or path.suffix.lower() in _HTML_SUFFIXES else None
-    body, links = _convert(source, is_html, warnings)
-    title = _title(meta, page, body, path, warnings)
+    links: tuple[str, ...] = ()
+    if mode == "markdown":
+        body, links = _convert(source, is_html, warnings)
+    elif mode == "plain":
+        body = body_to_plain(source, is_html=is_html)
+    else:
+        body = ""
+
+    def heading() -> str | None:
+        # The title fallback always reads the converted body, whatever ``mode`` is, so the
+        # list (metadata pass) and the article view agree.
+        markdown = body if mode == "markdown" else _convert(source, is_html, [])[0]
+        return _first_heading(markdown)
+
+    title = _title(meta, page, heading, path, warnings)
     published = _date(meta, _DATE_KEYS, page, "date", warnings)
     if published is None:
         published = _fallback_date(meta, path)
@@ -339,20 +358,26 @@ def _page_body(document: str) -> str:
 # -- metadata ----------------------------------------------------------------------------
 
 
-def _title(meta: _Meta, page: _Page | None, body: str, path: Path, warnings: list[str]) -> str:
+def _title(
+    meta: _Meta,
+    page: _Page | None,
+    heading: Callable[[], str | None],
+    path: Path,
+    warnings: list[str],
+) -> str:
     for value in meta.values(("title",)):
         title = _title_text(_as_text(value))
         if title:
             return title
         warnings.append("front matter title is not text")
     candidates = (
-        _page_get(page, "title"),
-        _first_heading(body),
-        page.title if page else None,
-        path.stem,
+        lambda: _page_get(page, "title"),
+        heading,
+        lambda: page.title if page else None,
+        lambda: path.stem,
     )
     for candidate in candidates:
-        title = _title_text(candidate)
+        title = _title_text(candidate())
         if title:
             return title
     return path.name or "untitled"
