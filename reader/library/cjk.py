@@ -80,7 +80,7 @@ TITLE_MARK = "x"
 def unigram_text(title: str, plain: str) -> str:
     """Distinct CJK characters of an article, title ones again with :data:`TITLE_MARK`."""
     in_title = set(_CJK_CHAR.findall(title))
-    chars = in_title.union(_CJK_CHAR.findall(plain))
+    chars = in_title.union(_CJK_CHAR.findall("".join(set(plain))))  # distinct chars first
     return " ".join([*sorted(chars), *(TITLE_MARK + c for c in sorted(in_title))])
 
 
@@ -89,8 +89,8 @@ _WORD = re.compile(r"[^\W_]+")
 
 def word_count(text: str) -> int:
     """Words for display: each CJK character counts as one word, plus other words."""
-    cjk = sum(e - s for s, e in cjk_runs(text))
-    rest = _CJK_RUN.sub(" ", text) if cjk else text
+    rest, runs = _CJK_RUN.subn(" ", text)
+    cjk = len(text) - len(rest) + runs  # each run became one space
     return cjk + len(_WORD.findall(rest))
 
 

@@ -70,8 +70,10 @@ SCHEMA_VERSION = 9
 SEP = "\x1f"  # between parts of one category path; between list items
 PATH_SEP = "\x1e"  # between category paths
 BUSY_TIMEOUT_MS = 30_000
+CACHE_KB = 16_384  # SQLite page cache per connection
+WRITE_CACHE_KB = 65_536  # … and for a refresh that has files to index
 PARSE_BATCH = 1000  # articles per metadata transaction
-FTS_BATCH = 500  # articles per FTS transaction
+FTS_BATCH = 1000  # articles per FTS transaction
 CHUNK = 64  # files per process-pool task
 INLINE_LIMIT = 64  # parse fewer files than this without a process pool
 _DATE_OFFSET = 1 << 37
@@ -140,8 +142,8 @@ CREATE VIRTUAL TABLE fts USING fts5(
     title, body, content='', detail=full, tokenize='unicode61 remove_diacritics 2'
 );
 INSERT INTO fts(fts, rank) VALUES ('pgsz', 16000);
-INSERT INTO fts(fts, rank) VALUES ('automerge', 8);
-INSERT INTO fts(fts, rank) VALUES ('crisismerge', 32);
+INSERT INTO fts(fts, rank) VALUES ('automerge', 16);
+INSERT INTO fts(fts, rank) VALUES ('crisismerge', 64);
 CREATE VIRTUAL TABLE uni USING fts5(
     chars, content='', detail=none, tokenize='unicode61 remove_diacritics 2'
 );
@@ -323,12 +325,12 @@ def _fts_chunk(items: list[tuple[int, str, str]]) -> list[_FtsRow]:
     A file that has become unreadable since the metadata pass is indexed by its title; the
     next refresh notices the change and re-reads it.
     """
-    from reader.library.parse import parse_file
+    from reader.library.parse import read_plain
 
     out = []
     for id_, path, title in items:
         try:
-            plain = parse_file(Path(from_db(path)), body="plain").body
+            plain = read_plain(Path(from_db(path)))
         except Exception:  # SkipFile (deleted, replaced by a FIFO, …) or a parser bug
             plain = ""
         texts = fts_text(title, plain)
@@ -473,10 +475,14 @@ class Collection:
             conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
             conn.execute("PRAGMA page_size = 16384")  # new files only; one FTS block per page
             conn.execute("PRAGMA journal_mode = WAL")
-            conn.execute("PRAGMA synchronous = NORMAL")
-            conn.execute("PRAGMA cache_size = -65536")
+            # The index is a cache (rebuilt when damaged): no fsync. Reading state lives in
+            # its own database (st), which keeps full durability.
+            conn.execute("PRAGMA main.synchronous = OFF")
+            # Bounded memory: pages come through a 16 MB cache per connection, not mmap (mapped
+            # pages count as the reader's resident memory; the OS page cache keeps them warm).
+            conn.execute(f"PRAGMA cache_size = -{CACHE_KB}")
             conn.execute("PRAGMA temp_store = MEMORY")
-            conn.execute("PRAGMA mmap_size = 268435456")
+            conn.execute("PRAGMA mmap_size = 0")
             conn.execute("ATTACH DATABASE ? AS st", (str(self.state.path),))
         except sqlite3.DatabaseError:
             conn.close()
@@ -888,10 +894,14 @@ class _Refresher:
         self.started = started
         self.pool: Executor | None = None
         self.slots: dict[int, int] = {}
+        self.skipped_keys: set[str] = set()  # keys in the skipped table when the run began
+        self.empty = False  # no articles when the run began: id slots need no lookup
 
     def run(self, items: Iterable[FoundFile | SkippedFile]) -> None:
         try:
             todo, removed = self._scan(items)
+            if todo or removed:  # writing: a bigger page cache speeds FTS merges
+                self.conn.execute(f"PRAGMA cache_size = -{WRITE_CACHE_KB}")
             self._remove(removed)
             self._parse(todo)
             self.report.list_seconds = time.perf_counter() - self.started
@@ -912,8 +922,10 @@ class _Refresher:
     def _scan(
         self, items: Iterable[FoundFile | SkippedFile]
     ) -> tuple[list[tuple[FoundFile, int | None]], list[int]]:
-        known: dict[str, tuple[int, str, int, int]] = {
-            key: (id_, path, m, s)
+        # key → (id, mtime, size, hash of the path): small ints only, as this holds every
+        # article while the walk runs (the TUI's peak memory is this re-scan).
+        known: dict[str, tuple[int, int, int, int]] = {
+            key: (id_, m, s, hash(path))
             for key, id_, path, m, s in self.conn.execute(
                 "SELECT key, id, path, mtime_ns, size FROM articles"
             )
@@ -924,6 +936,8 @@ class _Refresher:
                 "SELECT key, path, mtime_ns, size, reason FROM skipped"
             )
         }
+        self.skipped_keys = set(skipped_known)
+        self.empty = not known
         seen: set[str] = set()
         todo: list[tuple[FoundFile, int | None]] = []
         n = 0
@@ -943,7 +957,7 @@ class _Refresher:
             seen.add(key)
             path = to_db(os.fspath(item.path))
             old = known.get(key)
-            if old is not None and (old[1], old[2], old[3]) == (path, item.mtime_ns, item.size):
+            if old is not None and old[1:] == (item.mtime_ns, item.size, hash(path)):
                 continue
             old_skip = skipped_known.get(key)
             if old_skip is not None and old_skip[:3] == (path, item.mtime_ns, item.size):
@@ -1050,7 +1064,13 @@ class _Refresher:
         batch: list[tuple[str, bool, object]],
         by_key: dict[str, tuple[FoundFile, int | None]],
     ) -> None:
+        """Write one batch of parse results inside the caller's transaction (bulk inserts:
+        per-statement overhead dominated the metadata pass)."""
         conn = self.conn
+        articles: list[tuple] = []
+        nodes: list[tuple[str, int, int, str]] = []
+        facets: list[tuple[str, str, int]] = []
+        skipped: list[tuple[str, str, int, int, str]] = []
         for key, ok, value in batch:
             found, old_id = by_key[key]
             docno = None
@@ -1060,17 +1080,15 @@ class _Refresher:
                     "SELECT docno FROM articles WHERE id = ?", (old_id,)
                 ).fetchone()[0]
                 self._delete_ids([old_id])
-            conn.execute("DELETE FROM skipped WHERE key = ?", (key,))
+            path = to_db(os.fspath(found.path))
+            if key in self.skipped_keys:
+                conn.execute("DELETE FROM skipped WHERE key = ?", (key,))
             if not ok:
-                conn.execute(
-                    "INSERT INTO skipped VALUES (?, ?, ?, ?, ?)",
-                    (key, to_db(os.fspath(found.path)), found.mtime_ns, found.size, str(value)),
-                )
+                skipped.append((key, path, found.mtime_ns, found.size, str(value)))
                 self.report.skipped.append(SkippedFile(found.path, str(value)))
                 if old_id is not None:
                     self.report.removed += 1
                 continue
-            p = value  # type: ignore[assignment]
             (
                 title,
                 date,
@@ -1086,22 +1104,19 @@ class _Refresher:
                 base,
                 authors,
                 warnings,
-                nodes,
+                node_list,
                 author_list,
                 tag_list,
-            ) = p  # type: ignore[misc]
+            ) = value  # type: ignore[misc]
             if old_id is not None and old_id >> _SLOT_BITS == base >> _SLOT_BITS:
                 id_ = old_id  # same date: same place in lists and in docno order
             else:
                 id_, docno = self._allocate(base), None
-            conn.execute(
-                "INSERT INTO articles(id, key, path, mtime_ns, size, title, date, day, updated, "
-                "author, categories, tags, url, summary, cover, language, authors, warnings, "
-                "indexed, docno) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,0,?)",
+            articles.append(
                 (
                     id_,
                     key,
-                    to_db(os.fspath(found.path)),
+                    path,
                     found.mtime_ns,
                     found.size,
                     title,
@@ -1118,25 +1133,31 @@ class _Refresher:
                     authors,
                     warnings,
                     docno,
-                ),
+                )
             )
-            conn.executemany(
-                "INSERT OR IGNORE INTO article_nodes VALUES (?, ?, ?, ?)",
-                [(node, id_, depth, name) for node, depth, name in nodes],
-            )
-            conn.executemany(
-                "INSERT OR IGNORE INTO article_facets VALUES (?, ?, ?)",
-                [("author", a, id_) for a in author_list] + [("tag", t, id_) for t in tag_list],
-            )
+            nodes.extend((node, id_, depth, name) for node, depth, name in node_list)
+            facets.extend(("author", a, id_) for a in author_list)
+            facets.extend(("tag", t, id_) for t in tag_list)
             if old_id is None:
                 self.report.added += 1
             else:
                 self.report.updated += 1
+        conn.executemany(
+            "INSERT INTO articles(id, key, path, mtime_ns, size, title, date, day, updated, "
+            "author, categories, tags, url, summary, cover, language, authors, warnings, "
+            "indexed, docno) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,0,?)",
+            articles,
+        )
+        conn.executemany("INSERT OR IGNORE INTO article_nodes VALUES (?, ?, ?, ?)", nodes)
+        conn.executemany("INSERT OR IGNORE INTO article_facets VALUES (?, ?, ?)", facets)
+        conn.executemany("INSERT OR REPLACE INTO skipped VALUES (?, ?, ?, ?, ?)", skipped)
 
     def _allocate(self, base: int) -> int:
         """Next free id in the date slot ``base`` (ids sort by date, then arrival)."""
         nxt = self.slots.get(base)
-        if nxt is None:
+        if nxt is None and self.empty:
+            nxt = base
+        elif nxt is None:
             top = self.conn.execute(
                 "SELECT max(id) FROM articles WHERE id >= ? AND id < ?",
                 (base, base + (1 << _SLOT_BITS)),

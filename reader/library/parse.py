@@ -162,6 +162,22 @@ def parse_file(path: Path, *, max_bytes: int = 32 * 2**20, body: BodyMode = "mar
     return parse_text(decode_bytes(data, path), path, body=body)
 
 
+def read_plain(path: Path, *, max_bytes: int = 32 * 2**20) -> str:
+    """The searchable plain text of a file's body (the full-text pass: no metadata work).
+
+    The same text as ``parse_file(path, body="plain").body``. Raises ``SkipFile``.
+    """
+    text = clean_text(decode_bytes(read_file(path, max_bytes=max_bytes), path))
+    try:
+        fm = parse_front_matter(text)
+        page = _read_page(fm.body) if _is_html_page(fm.body) else None
+        source = page.body if page else fm.body
+        is_html = True if page or path.suffix.lower() in _HTML_SUFFIXES else None
+        return body_to_plain(source, is_html=is_html)
+    except Exception:
+        return clean_text(_FALLBACK_TAG.sub("", text))[:200_000]
+
+
 # -- parsing -----------------------------------------------------------------------------
 
 

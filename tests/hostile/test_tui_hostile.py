@@ -189,11 +189,21 @@ def test_tmux_end_to_end(hostile: Hostile, tmp_path: Path) -> None:
             assert "indexing failed" not in screen, screen
             assert time.monotonic() < deadline, screen
             time.sleep(0.5)
+        def wait_for(needle: str) -> str:
+            # Each key waits for the screen it leads to: a key sent while the previous one is
+            # still being handled can merge with it (ESC followed by j reads as Alt+J).
+            deadline = time.monotonic() + 30
+            while needle not in (screen := capture()):
+                assert "Traceback" not in screen, screen
+                assert time.monotonic() < deadline, (needle, screen)
+                time.sleep(0.2)
+            return screen
+
         for _ in range(4):
             send("Enter")
-            time.sleep(1.0)
+            wait_for("q Back")
             send("Escape")
-            time.sleep(0.3)
+            wait_for("→ Open")
             send("j")
             time.sleep(0.3)
         screen = capture()
