@@ -70,7 +70,7 @@ SCHEMA_VERSION = 9
 SEP = "\x1f"  # between parts of one category path; between list items
 PATH_SEP = "\x1e"  # between category paths
 BUSY_TIMEOUT_MS = 30_000
-CACHE_KB = 32_768  # SQLite page cache per connection (common-term BM25 needs ~30 MB)
+CACHE_KB = 16_384  # SQLite page cache per connection
 WRITE_CACHE_KB = 65_536  # … and for a refresh that has files to index
 PARSE_BATCH = 1000  # articles per metadata transaction
 FTS_BATCH = 1000  # articles per FTS transaction
@@ -478,7 +478,7 @@ class Collection:
             # The index is a cache (rebuilt when damaged): no fsync. Reading state lives in
             # its own database (st), which keeps full durability.
             conn.execute("PRAGMA main.synchronous = OFF")
-            # Bounded memory: pages come through a 32 MB cache per connection, not mmap (mapped
+            # Bounded memory: pages come through a 16 MB cache per connection, not mmap (mapped
             # pages count as the reader's resident memory; the OS page cache keeps them warm).
             conn.execute(f"PRAGMA cache_size = -{CACHE_KB}")
             conn.execute("PRAGMA temp_store = MEMORY")
