@@ -54,7 +54,7 @@ date: Sat, 10 Jul 2021 03:07:14 GMT
     [
         SEED_HEADER,
         "title: It's here\ndate: 2021-10-28 14:08:07\ntags: [AI, 5G, 长沙]\n",
-        "title: \"quoted: yes\"\nn: 42\nf: 1.5\nneg: -3\nhex: 0x1F\nsexa: 1:20\nnull1: ~\n",
+        'title: "quoted: yes"\nn: 42\nf: 1.5\nneg: -3\nhex: 0x1F\nsexa: 1:20\nnull1: ~\n',
         "on: yes\n",  # a key that YAML reads as a boolean: declined, PyYAML decides
         "t: ''\nu: 'it''s'\nempty:\nafter: x\n",
         "# comment\ntitle: a\n\ncategories:\n- a\n- b\n",

@@ -476,3 +476,18 @@ def _state(pid: int) -> str:
         return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
     except OSError:
         return "Z"
+
+
+def test_opening_reads_the_current_file_and_search_uses_the_indexed_text(root: Path) -> None:
+    """The view shows the file as it is now; search keeps the indexed text until a refresh."""
+    with Collection([root]) as coll:
+        coll.refresh()
+        (id_,) = [r.id for r in coll.rows(coll.ids()) if r.title == "Beta"]
+        write_article(root, "b.md", "Beta", "改写后的正文：湘江。")
+        assert coll.article(id_).body == "改写后的正文：湘江。"
+        assert [h.row.title for h in coll.search("长沙").hits] == ["Alpha 长沙", "Beta"]
+        assert coll.search("湘江").total == 0
+        report = coll.refresh()
+        assert (report.updated, report.added) == (1, 0)
+        assert [h.row.title for h in coll.search("湘江").hits] == ["Beta"]
+        assert [h.row.title for h in coll.search("长沙").hits] == ["Alpha 长沙"]

@@ -1,6 +1,7 @@
 """Property tests: arbitrary input never raises and never yields control characters.
 
-Covers the front-matter/article parser, the HTML and Markdown converters, the sanitizer, the
+Covers the front-matter/article parser, the HTML and Markdown converters (for reading and
+for the index), the sanitizer, the
 query parser and ``Collection.search`` on a tiny index.
 """
 
@@ -152,6 +153,11 @@ def test_converters(text: str) -> None:
             _clean(link, lines=False)
         _clean(markdown_to_plain(md), lines=True)
     _clean(markdown_to_plain(text), lines=True)
+
+    from reader.library.plaintext import body_to_plain, html_to_plain, markdown_to_plain_fast
+
+    for to_plain in (html_to_plain, markdown_to_plain_fast, body_to_plain):
+        _clean(to_plain(text), lines=True)
 
 
 @SETTINGS

@@ -189,6 +189,7 @@ def test_tmux_end_to_end(hostile: Hostile, tmp_path: Path) -> None:
             assert "indexing failed" not in screen, screen
             assert time.monotonic() < deadline, screen
             time.sleep(0.5)
+
         def wait_for(needle: str) -> str:
             # Each key waits for the screen it leads to: a key sent while the previous one is
             # still being handled can merge with it (ESC followed by j reads as Alt+J).
