@@ -127,8 +127,8 @@ def _child(spec_file: str) -> None:
 
     discover_module.discover = discover_and_delete  # type: ignore[assignment]
 
-    import reader.library.refresh as refresh_module
     import reader.library.parse as parse_module
+    import reader.library.refresh as refresh_module
     from reader.library.convert import markdown_to_plain
     from reader.library.index import Collection
 

@@ -305,8 +305,15 @@ class ArticleList(ScrollView, can_focus=True):
     # ----------------------------------------------------------------- cursor
 
     def watch_cursor(self, old: int, new: int) -> None:
+        scrolled_from = self.scroll_offset.y
         self._scroll_cursor_visible()
-        self.refresh()
+        if old != new and self.scroll_offset.y == scrolled_from:
+            # Only the two rows whose cursor mark changed need painting again.
+            height = self.row_height
+            self.refresh_lines(old * height, height)
+            self.refresh_lines(new * height, height)
+        else:
+            self.refresh()
         if old != new:
             self.post_message(self.CursorMoved(new))
 
