@@ -21,6 +21,7 @@ import signal
 import sys
 from asyncio.subprocess import PIPE, Process
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 from typing import Any
 
 from textual_serve.app_service import AppService
@@ -133,12 +134,30 @@ class TabApp(AppService):
         if _signal_group(process.pid, signal.SIGTERM):
             for _ in range(int(TERM_GRACE / 0.02)):
                 await asyncio.sleep(0.02)
-                if not _signal_group(process.pid, 0):
+                if not _group_alive(process.pid):
                     break
             else:
                 _signal_group(process.pid, signal.SIGKILL)
         with contextlib.suppress(asyncio.TimeoutError):
             await asyncio.wait_for(process.wait(), TERM_GRACE)
+
+
+def _group_alive(pgid: int) -> bool:
+    """Whether the group has a member that is not a zombie (an orphan that an init which
+    does not reap, as in some containers, leaves behind)."""
+    proc = Path("/proc")
+    if not (proc / "self" / "stat").exists():
+        return _signal_group(pgid, 0)
+    for entry in proc.iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        if int(fields[2]) == pgid and fields[0] not in ("Z", "X"):
+            return True
+    return False
 
 
 def _signal_group(pgid: int, signum: int) -> bool:

@@ -75,7 +75,8 @@ class WebServer:
         app.add_routes(
             [
                 web.get("/", self.handle_index),
-                web.get("/ws/{token}", self.handle_websocket),
+                web.get("/ws", self.handle_forbidden),
+                web.get("/ws/{token:[^/]*}", self.handle_websocket),
                 web.get("/favicon.ico", self.handle_favicon),
                 web.static("/static", TEXTUAL_STATIC, show_index=False),
             ]
@@ -109,6 +110,9 @@ class WebServer:
             websocket_path=f"/ws/{self.options.token}",
         )
         return web.Response(text=html, content_type="text/html")
+
+    async def handle_forbidden(self, request: web.Request) -> web.Response:
+        raise web.HTTPForbidden(text=FORBIDDEN)
 
     async def handle_favicon(self, request: web.Request) -> web.FileResponse:
         return web.FileResponse(FAVICON, headers={"Content-Type": "image/x-icon"})
