@@ -27,7 +27,7 @@ from typing import Any
 from textual_serve.app_service import AppService
 from textual_serve.download_manager import DownloadManager
 
-QUIT_GRACE = 1.0
+QUIT_GRACE = 0.8
 """Seconds an app gets to quit by itself (saving its reading state) before SIGTERM."""
 TERM_GRACE = 0.3
 """Seconds between SIGTERM and SIGKILL to the app's process group."""
