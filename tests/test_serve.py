@@ -120,7 +120,8 @@ async def test_first_screen_arrives_over_the_websocket(served: Served) -> None:
     assert "\ufffd" not in screen  # Chinese titles arrive as intact UTF-8
 
 
-async def test_sigterm_ends_server_and_app_and_tells_the_tab(tmp_path: Path) -> None:
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
+async def test_signal_ends_server_and_app_and_tells_the_tab(tmp_path: Path, signum: int) -> None:
     server = start(["--port", str(free_port())], isolated_env(tmp_path))
     try:
         url = f"{server.ws_base}/ws/{server.token}?width=100&height=30"
@@ -129,7 +130,7 @@ async def test_sigterm_ends_server_and_app_and_tells_the_tab(tmp_path: Path) -> 
             (app,) = children(server.process.pid)
             assert os.getpgid(app) == app  # the tab's app leads its own process group
             started = time.monotonic()
-            server.process.send_signal(signal.SIGTERM)
+            server.process.send_signal(signum)
             while (message := await ws.receive(timeout=10)).type == aiohttp.WSMsgType.BINARY:
                 pass
             assert message.type == aiohttp.WSMsgType.CLOSE
@@ -138,7 +139,7 @@ async def test_sigterm_ends_server_and_app_and_tells_the_tab(tmp_path: Path) -> 
         assert server.process.wait(timeout=10) == 0
         elapsed = time.monotonic() - started
         assert wait_until_gone(app) == []
-        print(f"SIGTERM with one tab open: server exited after {elapsed:.2f} s")
+        print(f"{signal.Signals(signum).name} with a tab open: server exited in {elapsed:.2f} s")
     finally:
         stop(server.process)
 
