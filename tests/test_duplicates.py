@@ -12,6 +12,7 @@ from reader.library.duplicates import (
     group,
     shingle_hashes,
     signature,
+    title_key,
 )
 
 STORY = (
@@ -55,7 +56,7 @@ BODIES = [
 
 def test_signature_shape_and_determinism() -> None:
     sig = signature(STORY)
-    assert len(sig) == 4 * NUM_PERM
+    assert len(sig) == 4 + 4 * NUM_PERM
     assert sig == signature(STORY)
     assert signature("太短了") == b""  # too short to compare
 
@@ -132,3 +133,33 @@ def test_latin_story_with_ads_grouped(extra: str) -> None:
         "buns and coffee roasted in the next town; the owners trained in Copenhagen."
     )
     assert group([(1, signature(ENGLISH)), (2, signature(copy)), (3, signature(other))]) == [[1, 2]]
+
+
+RELEASE = (
+    "We are pleased to announce the release of Ruby {v}. This release includes security "
+    "fixes and bug fixes; please see the commit logs for details. We recommend that all "
+    "users upgrade as soon as possible. Download the tarball from the usual place and check "
+    "the checksums below before installing. Thanks to everyone who reported issues, wrote "
+    "patches and tested the preview builds during the last months."
+)
+
+
+def test_templated_announcements_with_other_numbers_are_not_grouped() -> None:
+    a = signature(RELEASE.format(v="3.2.4"), "Ruby 3.2.4 released")
+    b = signature(RELEASE.format(v="3.3.1"), "Ruby 3.3.1 released")
+    assert group([(1, a), (2, b)]) == []
+    # the same text under titles without numbers (or the same numbers) is a group
+    c = signature(RELEASE.format(v="3.3.1"), "Ruby released")
+    d = signature(RELEASE.format(v="3.3.1"), "Ruby 3.3.1 發布")
+    assert group([(2, b), (3, c), (4, d)]) == [[2, 3, 4]]
+
+
+def test_title_key() -> None:
+    assert title_key("No numbers here") == 0
+    assert title_key("Ruby 3.3.1 released") == title_key("Ruby ３.３.１ 發布") != 0
+    assert title_key("Ruby 3.3.1") != title_key("Ruby 3.2.4")
+
+
+def test_title_key_release_suffixes() -> None:
+    assert title_key("Ruby 2.7.0-preview2 released") != title_key("Ruby 2.7.0-rc2 released")
+    assert title_key("Ruby 2.7.0-rc2 リリース") == title_key("Ruby 2.7.0-RC2 released.")

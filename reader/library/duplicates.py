@@ -4,7 +4,8 @@ An article's plain text is folded (:func:`reader.library.fold.fold`) and cut int
 (each CJK character one token, each Latin word or number one token; punctuation and
 spaces dropped). Shingles are ``SHINGLE_CJK`` consecutive tokens when most tokens are CJK,
 ``SHINGLE_WORDS`` otherwise. A ``datasketch`` MinHash (``NUM_PERM`` permutations, scheme
-``affine32``, fixed seed) of the shingle hashes is the signature: ``4 * NUM_PERM`` bytes.
+``affine32``, fixed seed) of the shingle hashes is the signature, after a 4-byte key of
+the numbers in the title (:func:`title_key`).
 
 Grouping: ``datasketch.MinHashLSH`` proposes candidate pairs (threshold ``LSH_THRESHOLD``);
 a pair is confirmed when its estimated Jaccard similarity, *not counting* MinHash slots
@@ -18,8 +19,8 @@ pairs are joined into groups (connected components).
 Hooking it in (the lead):
 
 - index time (``refresh._fts_chunk``, in the worker, beside ``fts_text``): store
-  ``signature(plain)`` in a new ``articles.minhash BLOB`` column (``b""`` for texts too
-  short to compare: ``MIN_TOKENS``); ~256 bytes an article.
+  ``signature(plain, title)`` in a new ``articles.minhash BLOB`` column (``b""`` for texts
+  too short to compare: ``MIN_TOKENS``); 260 bytes an article.
 - after a refresh that added or changed articles: ``group((id, minhash) for every row with a
   non-empty signature)`` and store the result in a ``dup_groups(id, grp)`` table
   (``grp`` = the group's smallest id), replacing the old one; the list's ``×3`` marker is
@@ -106,14 +107,29 @@ def _minhash(values: Any = None) -> Any:
     )
 
 
-def signature(plain_text: str) -> bytes:
-    """The article's MinHash as bytes to store (``b""``: too short to compare)."""
+_NUMBER = re.compile(r"[a-z0-9.\-]*\d[a-z0-9.\-]*")  # on folded text: 3.3.1, 2.7.0-rc2, p195
+
+
+def title_key(title: str | None) -> int:
+    """Hash of the words with digits in a title (0: none): ``Ruby 2.7.0-rc2`` → {2.7.0-rc2}."""
+    numbers = sorted({n.strip(".-") for n in _NUMBER.findall(fold(title or ""))})
+    return zlib.crc32("\0".join(numbers).encode()) | 1 if numbers else 0
+
+
+def signature(plain_text: str, title: str | None = None) -> bytes:
+    """What to store for an article (``b""``: too short to compare).
+
+    4 bytes of :func:`title_key` then the MinHash (``NUM_PERM`` little-endian uint32).
+    Two articles whose titles both hold numbers, different ones, are never grouped:
+    templated announcements (``Ruby 3.2.4 released`` / ``Ruby 3.3.1 released``) share
+    nearly all their text but are different stories.
+    """
     hashes = shingle_hashes(plain_text)
     if not len(hashes):
         return b""
     m = _minhash()
     m.update_batch(hashes.tolist())
-    return bytes(m.hashvalues.astype("<u4").tobytes())
+    return title_key(title).to_bytes(4, "little") + bytes(m.hashvalues.astype("<u4").tobytes())
 
 
 class _Groups:
@@ -161,6 +177,7 @@ class DuplicateIndex:
         self._sorted: Any = None  # (NUM_PERM, n): those values
         self._holder_cache: dict[tuple[int, int], Any] = {}
         self._near: dict[int, list[int]] = {}  # LSH candidates of an id (cache)
+        self._title_key: dict[int, int] = {}
 
     def __len__(self) -> int:
         return len(self._ids)
@@ -168,9 +185,10 @@ class DuplicateIndex:
     def _insert(self, id_: int, sig: bytes) -> Any | None:
         import numpy as np
 
-        if len(sig) != 4 * NUM_PERM or id_ in self._row_of:
+        if len(sig) != 4 + 4 * NUM_PERM or id_ in self._row_of:
             return None
-        values = np.frombuffer(sig, dtype="<u4").astype(np.uint32)
+        self._title_key[id_] = int.from_bytes(sig[:4], "little")
+        values = np.frombuffer(sig, dtype="<u4", offset=4).astype(np.uint32)
         m = _minhash(values)
         self._lsh.insert(id_, m)
         self._row_of[id_] = len(self._ids)
@@ -225,12 +243,16 @@ class DuplicateIndex:
     def similarity(self, a: int, b: int) -> float:
         """Estimated Jaccard similarity of two articles, boilerplate slots left out.
 
+        0 when both titles hold numbers and they differ (see :func:`signature`).
         A slot where both hold the same value is boilerplate when a third article holds
         that value too while being no copy of both (raw similarity < ``SAME`` to either):
         a footer or a disclaimer, not the story the copies share.
         """
         import numpy as np
 
+        ka, kb = self._title_key[a], self._title_key[b]
+        if ka and kb and ka != kb:
+            return 0.0  # different numbers in the titles: different stories
         self._state()
         m = self._matrix
         ra, rb = self._row_of[a], self._row_of[b]
