@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 
 import pytest
@@ -41,3 +42,41 @@ def seed_article() -> Path:
     if not seeds:
         pytest.skip("../shared/seeds is not present")
     return seeds[0]
+
+
+def write_post(
+    root: Path,
+    name: str,
+    title: str = "Untitled",
+    body: str = "Body text.",
+    *,
+    date: str | None = "2021-07-10 12:00:00",
+    categories: Iterable[str] = (),
+    tags: Iterable[str] = (),
+    author: str = "",
+    url: str = "",
+) -> Path:
+    """Write a Hexo-style Markdown post with YAML front matter (values quoted safely);
+    ``date=None`` leaves the date out. The one post writer every test uses."""
+
+    def q(value: str) -> str:
+        return "'" + value.replace("'", "''") + "'"
+
+    lines = ["---", f"title: {q(title)}"]
+    if date is not None:
+        lines.append(f"date: {date}")
+    if categories:
+        lines.append("categories:")
+        lines += [f"  - {q(c)}" for c in categories]
+    if tags:
+        lines.append("tags:")
+        lines += [f"  - {q(t)}" for t in tags]
+    if author:
+        lines.append(f"author: {q(author)}")
+    if url:
+        lines.append(f"url: {q(url)}")
+    lines += ["---", "", body, ""]
+    path = root / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("\n".join(lines), encoding="utf-8")
+    return path

@@ -2,28 +2,14 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
+from conftest import write_post
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from reader.library.index import Collection
 from reader.library.query import Term
 from reader.library.search import _matcher, fold, make_snippet, term_expression
-
-
-def write(root: Path, name: str, title: str, body: str, **meta: object) -> None:
-    lines = ["---", f"title: '{title}'", f"date: {meta.get('date', '2021-07-10 08:00:00')}"]
-    for key in ("categories", "tags"):
-        if key in meta:
-            lines.append(f"{key}:")
-            lines += [f"  - '{v}'" for v in meta[key]]  # type: ignore[attr-defined]
-    if "author" in meta:
-        lines.append(f"author: '{meta['author']}'")
-    lines += ["---", "", body, ""]
-    (root / name).write_text("\n".join(lines), encoding="utf-8")
-
 
 DOCS = {
     "cs1.md": (
@@ -51,7 +37,7 @@ DOCS = {
 def coll(tmp_path_factory: pytest.TempPathFactory) -> Collection:
     root = tmp_path_factory.mktemp("posts")
     for name, (title, body, meta) in DOCS.items():
-        write(root, name, title, body, **meta)
+        write_post(root, name, title, body, **meta)  # type: ignore[arg-type]
     cache = tmp_path_factory.mktemp("cache")
     from reader.library.state import StateStore
 
