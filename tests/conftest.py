@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -80,3 +81,26 @@ def write_post(
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text("\n".join(lines), encoding="utf-8")
     return path
+
+
+# The query language's own notes (reader/library/query.py and search.py); anything else in
+# a search's ``error`` (above all "Search failed: <SQLite error>") means search broke.
+_QUERY_NOTES = re.compile(
+    r"(?:\s*(?:"
+    r"Nothing to search for: the search words hold no letters or digits\."
+    r"|The query was cut to its first \d+ characters\."
+    r"|\w+: needs a value"
+    r"|could not read the date in \w+:.*? \(use YYYY, YYYY-MM or YYYY-MM-DD\)"
+    r"|unknown is:.*? \(use is:unread, is:read or is:starred\)"
+    r"|-\w+: is not supported; the filter was applied as written"
+    r"))+\s*",
+    re.S,
+)
+
+
+def assert_search_ok(error: str | None, query: str = "") -> None:
+    """A search answered: no error, or only the query language's notes about the query."""
+    if error is None:
+        return
+    assert not error.startswith("Search failed"), (query, error)
+    assert _QUERY_NOTES.fullmatch(error), (query, error)

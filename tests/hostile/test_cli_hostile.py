@@ -145,6 +145,7 @@ def test_search_piped(
     result = run_cli(args, env=indexed.env)
     assert_no_traceback(result.stderr, f"search {query!r}")
     assert result.returncode == 0, result.stderr.decode(errors="replace")
+    assert b"Search failed" not in result.stderr, result.stderr.decode(errors="replace")
     assert_clean_bytes(result.stdout, f"search {query!r} stdout")
     if json_flag:
         json.loads(result.stdout)

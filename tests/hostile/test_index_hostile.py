@@ -44,7 +44,7 @@ from .generate import (
     make_hostile_collection,
 )
 
-INDEX_TIMEOUT = 120  # seconds for the whole hostile collection (about 40 MB, 80 cases)
+INDEX_TIMEOUT = 900  # a hang guard, not a budget: a busy 2-core CI took over 120 s (about 40 MB, 80 cases)
 MEMORY_LIMIT = 6 * 2**30
 
 QUERIES = [
@@ -413,10 +413,12 @@ def test_long_titles_are_bounded(indexed: dict[str, Any]) -> None:
 
 
 def test_hostile_searches_never_fail(indexed: dict[str, Any]) -> None:
+    from conftest import assert_search_ok  # here: this module also runs as a script
+
     for search in indexed["searches"]:
+        assert_search_ok(search["error"], search["query"])
         if search["error"] is not None:
             assert not CONTROL_NO_WS.search(search["error"]), search
-            assert "Traceback" not in search["error"], search
         for title, snippet, spans in search["hits"]:
             assert not CONTROL_NO_WS.search(title), search["query"]
             assert not CONTROL.search(snippet), (search["query"], snippet)
