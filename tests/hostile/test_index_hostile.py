@@ -44,7 +44,8 @@ from .generate import (
     make_hostile_collection,
 )
 
-INDEX_TIMEOUT = 900  # a hang guard, not a budget: a busy 2-core CI took over 120 s (about 40 MB, 80 cases)
+# A hang guard, not a budget: a busy 2-core machine took over 120 s (about 40 MB, 80 cases).
+INDEX_TIMEOUT = 900
 MEMORY_LIMIT = 6 * 2**30
 
 QUERIES = [
