@@ -14,6 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from conftest import assert_search_ok
 from textual.pilot import Pilot
 
 from .conftest import CONTROL, REPO, Hostile
@@ -136,7 +137,10 @@ async def test_markup_title_in_list_and_search(hostile: Hostile) -> None:
             await pilot.pause(0.3)
             await settle(pilot)
             assert app.is_running, query
-            _assert_screen_clean(screen_text(app), f"search {query!r}")
+            text = screen_text(app)
+            _assert_screen_clean(text, f"search {query!r}")
+            search = main.search  # type: ignore[attr-defined]
+            assert_search_ok(search.error if search else None, query)
     assert app.return_code in (None, 0)
 
 
