@@ -11,6 +11,7 @@ import json
 import os
 import re
 import sys
+import threading
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -21,8 +22,10 @@ from reader.config import Config, ConfigError, load_config
 from reader.library.sanitize import printable
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from reader.library.index import ArticleRow, Collection
-    from reader.library.model import Article
+    from reader.library.model import Article, Progress
 
 COMMANDS = ("index", "search", "show", "list", "categories", "serve")
 
@@ -74,10 +77,9 @@ def _silence_stdout() -> None:
 
 
 def _dispatch(argv: list[str]) -> int:
-    command = argv[0] if argv else None
-    if command in COMMANDS:
-        parser = _subcommand_parser()
-        args = parser.parse_args(argv)
+    if _command_of(argv) in COMMANDS:
+        parser, search = _subcommand_parser()
+        args = _parse_search_aware(parser, search, argv)
     else:
         args = _tui_parser().parse_args(argv)
         args.command = None
@@ -93,13 +95,86 @@ def _dispatch(argv: list[str]) -> int:
     return handler(args)
 
 
+def _command_of(argv: list[str]) -> str | None:
+    """The subcommand, found after any global flags (``--debug``, ``--config FILE``)."""
+    i = 0
+    while i < len(argv):
+        if argv[i] == "--debug" or argv[i].startswith("--config="):
+            i += 1
+        elif argv[i] == "--config":
+            i += 2
+        else:
+            return argv[i]
+    return None
+
+
+# A NUL cannot occur in a real argument, so this placeholder never clashes with one.
+_DASH_QUERY = "\0query:"
+
+
+def _parse_search_aware(
+    parser: argparse.ArgumentParser, search: argparse.ArgumentParser, argv: list[str]
+) -> argparse.Namespace:
+    """Parse ``argv``, taking ``search -word`` as a query rather than an unknown option.
+
+    A word after ``search`` that starts with a single ``-`` and is not one of its options
+    (nor the value of one) is hidden from argparse and put back after parsing.
+    """
+    command = _command_of(argv)
+    if command != "search":
+        return parser.parse_args(argv)
+    options = search._option_string_actions  # argparse has no public view
+    start = argv.index("search") + 1
+    hidden: list[str] = argv[:start]
+    takes_value = False
+    for i, word in enumerate(argv[start:], start):
+        if word == "--":
+            hidden += argv[i:]
+            break
+        dash_word = (
+            not takes_value
+            and word.startswith("-")
+            and not word.startswith("--")
+            and len(word) > 1
+            and word not in options
+        )
+        hidden.append(_DASH_QUERY + word if dash_word else word)
+        action = options.get(word.split("=", 1)[0]) if word.startswith("-") else None
+        takes_value = action is not None and action.nargs != 0 and "=" not in word
+    args = parser.parse_args(hidden)
+
+    def unhide(value: Any) -> Any:
+        if isinstance(value, str) and value.startswith(_DASH_QUERY):
+            return value[len(_DASH_QUERY) :]
+        if isinstance(value, Path) and str(value).startswith(_DASH_QUERY):
+            return Path(str(value)[len(_DASH_QUERY) :])
+        return value
+
+    args.query = unhide(args.query)
+    args.paths = [unhide(p) for p in args.paths]
+    return args
+
+
 # ---------------------------------------------------------------- argument parsing
 
 
-def _common(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--debug", action="store_true", help="show tracebacks on errors")
+def _common(parser: argparse.ArgumentParser, *, suppress: bool = False) -> None:
+    """``--debug`` and ``--config``: accepted before the subcommand and after it.
+
+    In a subcommand they default to SUPPRESS, so a flag given before the subcommand is not
+    overwritten by the subcommand's own default.
+    """
     parser.add_argument(
-        "--config", type=Path, help="config file (default: the user config.toml)", default=None
+        "--debug",
+        action="store_true",
+        help="show tracebacks on errors",
+        default=argparse.SUPPRESS if suppress else False,
+    )
+    parser.add_argument(
+        "--config",
+        type=Path,
+        help="config file (default: the user config.toml)",
+        default=argparse.SUPPRESS if suppress else None,
     )
 
 
@@ -131,16 +206,19 @@ def _tui_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _subcommand_parser() -> argparse.ArgumentParser:
+def _subcommand_parser() -> tuple[argparse.ArgumentParser, argparse.ArgumentParser]:
+    """The parser for ``newsreader [--debug] [--config FILE] COMMAND ...``, and its
+    ``search`` subparser (whose options decide what a ``-word`` is)."""
     parser = argparse.ArgumentParser(prog="newsreader")
     parser.add_argument("--version", action="version", version=f"newsreader {__version__}")
+    _common(parser)
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("index", help="build or refresh the index")
     p.add_argument("paths", nargs="*", type=Path, metavar="PATH")
     p.add_argument("--json", action="store_true", help="print a JSON summary")
     p.add_argument("--workers", type=int, default=None, help="parser processes (default: cores)")
-    _common(p)
+    _common(p, suppress=True)
 
     p = sub.add_parser(
         "search",
@@ -148,12 +226,13 @@ def _subcommand_parser() -> argparse.ArgumentParser:
         epilog=QUERY_HELP,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    p.add_argument("query")
+    p.add_argument("query", help="the query (-word excludes a word; no -- needed)")
     p.add_argument("paths", nargs="*", type=Path, metavar="PATH")
     p.add_argument("--limit", type=_non_negative, default=20, help="0 = no limit (default 20)")
     p.add_argument("--sort", choices=("relevance", "date"), default="relevance")
     p.add_argument("--json", action="store_true")
-    _common(p)
+    _common(p, suppress=True)
+    search = p
 
     p = sub.add_parser("show", help="print one article file")
     p.add_argument("file", type=Path)
@@ -164,20 +243,22 @@ def _subcommand_parser() -> argparse.ArgumentParser:
         default=None,
         help="wrap text to N cells (default: terminal width)",
     )
-    _common(p)
+    _common(p, suppress=True)
 
     p = sub.add_parser("list", help="list articles")
     p.add_argument("paths", nargs="*", type=Path, metavar="PATH")
-    p.add_argument("--category", help="a category name or path (a/b/c)")
+    p.add_argument(
+        "--category", help="a category at any level, or a path (a/b), as the query's category:"
+    )
     p.add_argument("--sort", choices=("date", "title"), default="date")
     p.add_argument("--limit", type=_non_negative, default=50, help="0 = no limit (default 50)")
     p.add_argument("--json", action="store_true")
-    _common(p)
+    _common(p, suppress=True)
 
     p = sub.add_parser("categories", help="the category tree with counts")
     p.add_argument("paths", nargs="*", type=Path, metavar="PATH")
     p.add_argument("--json", action="store_true")
-    _common(p)
+    _common(p, suppress=True)
 
     p = sub.add_parser("serve", help="serve the app to a web browser (private URL, offline)")
     p.add_argument("paths", nargs="*", type=Path, metavar="PATH")
@@ -185,8 +266,8 @@ def _subcommand_parser() -> argparse.ArgumentParser:
     p.add_argument("--port", help="TCP port (default 8000)")
     p.add_argument("--socket", metavar="PATH", help="listen on a Unix socket (0600) instead")
     p.add_argument("--token", help="the URL's secret (default: random; visible in ps)")
-    _common(p)
-    return parser
+    _common(p, suppress=True)
+    return parser, search
 
 
 def _non_negative(value: str) -> int:
@@ -221,14 +302,18 @@ def _roots(args: argparse.Namespace, config: Config) -> list[Path]:
     return [root.expanduser().absolute() for root in roots]
 
 
-def _open(args: argparse.Namespace, *, refresh: bool = True, progress: bool = False) -> Collection:
+def _open(args: argparse.Namespace, *, refresh: bool = True) -> Collection:
+    """The collection for ``args``, refreshed (with progress on a terminal after 0.5 s)."""
     from reader.library.index import Collection
 
     collection = Collection(_roots(args, _config(args)))
     if refresh:
-        report = collection.refresh(
-            _progress_printer() if progress else None, workers=getattr(args, "workers", None)
-        )
+        progress = _progress_printer()
+        try:
+            report = collection.refresh(progress, workers=getattr(args, "workers", None))
+        finally:
+            if progress is not None:
+                progress.close()
         _warn_skipped(report.skipped)
     for warning in getattr(collection, "warnings", ()):
         print(f"newsreader: warning: {printable(warning)}", file=sys.stderr)
@@ -242,13 +327,93 @@ def _warn_skipped(skipped: Sequence[Any]) -> None:
         )
 
 
-def _progress_printer() -> Any:
-    """A Rich progress bar on stderr when it is a terminal, else nothing."""
+def _progress_printer() -> LateProgress | None:
+    """Refresh progress on stderr when it is a terminal (after half a second), else None."""
     if not sys.stderr.isatty():
         return None
-    from reader.cli_output import ProgressBar
 
-    return ProgressBar()
+    def bar() -> Callable[[Progress], None]:
+        from reader.cli_output import ProgressBar
+
+        return ProgressBar()
+
+    return LateProgress(bar)
+
+
+class LateProgress:
+    """A refresh progress callback that stays silent for the first ``delay`` seconds.
+
+    A quick refresh draws nothing; a longer one starts the bar made by ``make_bar`` at the
+    first callback after the delay, or from a timer when the refresh reports nothing for a
+    while (so a long silent step still shows). Rich is imported only then.
+    """
+
+    def __init__(
+        self,
+        make_bar: Callable[[], Callable[[Progress], None]],
+        *,
+        delay: float = 0.5,
+        clock: Callable[[], float] = time.monotonic,
+        timer: bool = True,
+    ) -> None:
+        self._make_bar = make_bar
+        self._delay = delay
+        self._clock = clock
+        self._started = clock()
+        self._lock = threading.Lock()
+        self._bar: Callable[[Progress], None] | None = None
+        self._latest: Progress | None = None
+        self._closed = False
+        self._timer = threading.Timer(delay, self._late) if timer else None
+        if self._timer is not None:
+            self._timer.daemon = True
+            self._timer.start()
+
+    @property
+    def shown(self) -> bool:
+        """True once the bar has been drawn."""
+        return self._bar is not None
+
+    def __call__(self, progress: Progress) -> None:
+        with self._lock:
+            self._latest = progress
+            if self._closed:
+                return
+            if self._bar is None and self._clock() - self._started >= self._delay:
+                if progress.phase == "done":
+                    return
+                self._bar = self._make_bar()
+            if self._bar is not None:
+                self._bar(progress)
+                if progress.phase == "done":
+                    self._finish()
+
+    def _late(self) -> None:
+        from reader.library.model import Progress
+
+        with self._lock:
+            if self._closed or self._bar is not None:
+                return
+            latest = self._latest or Progress("scan", 0, 0, "refreshing the index")
+            if latest.phase == "done":
+                return
+            self._bar = self._make_bar()
+            self._bar(latest)
+
+    def _finish(self) -> None:
+        from reader.library.model import Progress
+
+        self._closed = True
+        if self._timer is not None:
+            self._timer.cancel()
+        if self._bar is not None and (self._latest is None or self._latest.phase != "done"):
+            self._bar(Progress("done", 0, 0))
+
+    def close(self) -> None:
+        """Stop the timer and take the bar down (also when the refresh failed)."""
+        with self._lock:
+            if not self._closed:
+                self._finish()
 
 
 def _iso(value: Any) -> str | None:
@@ -354,6 +519,8 @@ def _cmd_search(args: argparse.Namespace) -> int:
             )
             items.append(item)
         _dump(items)
+    elif not result.hits:
+        _say_nothing("no matches")
     else:
         from reader.cli_output import print_hits
 
@@ -361,11 +528,19 @@ def _cmd_search(args: argparse.Namespace) -> int:
     return 0
 
 
+def _say_nothing(message: str) -> None:
+    """One line saying the answer is empty, on a terminal only (a pipe gets nothing)."""
+    if sys.stdout.isatty():
+        print(message)
+
+
 def _cmd_list(args: argparse.Namespace) -> int:
     collection = _open(args)
     try:
-        category = _category_path(args.category) if args.category else None
-        ids = collection.ids(category=category, sort=args.sort)
+        ids = collection.ids(sort=args.sort)
+        if args.category:
+            wanted = _category_ids(collection, args.category)
+            ids = [i for i in ids if i in wanted]
         if args.limit:
             ids = ids[: args.limit]
         rows = collection.rows(ids)
@@ -373,11 +548,25 @@ def _cmd_list(args: argparse.Namespace) -> int:
         collection.close()
     if args.json:
         _dump([_row_dict(r) for r in rows])
+    elif not rows:
+        _say_nothing("no matches" if args.category else "no articles")
     else:
         from reader.cli_output import print_rows
 
         print_rows(rows)
     return 0
+
+
+def _category_ids(collection: Collection, text: str) -> set[int]:
+    """Ids in category ``text`` at any level (or path a/b), exactly as the query's
+    ``category:`` matches: the matching is the search's own, not a copy of it."""
+    path = _category_path(text)
+    if '"' in text:  # the query language cannot quote it: the exact path from the top
+        return set(collection.ids(category=path))
+    ids, _, error = collection.search_ids('category:"' + "/".join(path) + '"', sort="date")
+    if error:
+        raise UsageError(f"--category {text}: {error}")
+    return set(ids)
 
 
 def _category_path(text: str) -> tuple[str, ...]:
@@ -395,6 +584,8 @@ def _cmd_categories(args: argparse.Namespace) -> int:
         collection.close()
     if args.json:
         _dump([{"path": list(p), "total": t, "unread": u} for p, t, u in counts])
+    elif not counts:
+        _say_nothing("no categories")
     else:
         from reader.cli_output import print_categories
 

@@ -13,6 +13,7 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import write_post
 
 from reader import paths
 from reader.library.index import SCHEMA_VERSION, Collection, collection_key
@@ -20,36 +21,6 @@ from reader.library.parse import parse_file
 from reader.library.state import StateStore
 
 REPO = Path(__file__).resolve().parent.parent
-
-
-def write_article(
-    root: Path,
-    name: str,
-    title: str,
-    body: str = "正文内容。",
-    *,
-    date: str | None = "2021-07-10 08:00:00",
-    categories: list[str] | None = None,
-    tags: list[str] | None = None,
-    author: str | None = None,
-) -> Path:
-    """A Hexo-style post on disk."""
-    lines = ["---", f"title: '{title}'"]
-    if date:
-        lines.append(f"date: {date}")
-    if categories:
-        lines.append("categories:")
-        lines += [f"  - '{c}'" for c in categories]
-    if tags:
-        lines.append("tags:")
-        lines += [f"  - '{t}'" for t in tags]
-    if author:
-        lines.append(f"author: '{author}'")
-    lines += ["---", "", body, ""]
-    path = root / name
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text("\n".join(lines), encoding="utf-8")
-    return path
 
 
 def bump(path: Path, text: str) -> None:
@@ -63,7 +34,7 @@ def bump(path: Path, text: str) -> None:
 def root(tmp_path: Path) -> Path:
     folder = tmp_path / "posts"
     folder.mkdir()
-    write_article(
+    write_post(
         folder,
         "a.md",
         "Alpha 长沙",
@@ -73,7 +44,7 @@ def root(tmp_path: Path) -> Path:
         tags=["AI"],
         author="张三",
     )
-    write_article(
+    write_post(
         folder,
         "b.md",
         "Beta",
@@ -82,7 +53,7 @@ def root(tmp_path: Path) -> Path:
         categories=["新媒体", "cnBeta"],
         author="李四",
     )
-    write_article(
+    write_post(
         folder,
         "sub/c.md",
         "Gamma",
@@ -90,7 +61,7 @@ def root(tmp_path: Path) -> Path:
         date="2020-01-01 00:00:00",
         categories=["编程"],
     )
-    write_article(folder, "d.md", "Undated", "No date at all.", date=None)
+    write_post(folder, "d.md", "Undated", "No date at all.", date=None)
     return folder
 
 
@@ -143,8 +114,8 @@ def test_undated_sorts_last_and_month_filter(root: Path) -> None:
 def test_ids_follow_date_even_when_added_later(root: Path) -> None:
     with Collection([root]) as coll:
         coll.refresh()
-        write_article(root, "e.md", "Middle", date="2021-07-15 00:00:00")
-        write_article(root, "f.md", "Newest", date="2030-01-01 00:00:00")
+        write_post(root, "e.md", "Middle", "正文内容。", date="2021-07-15 00:00:00")
+        write_post(root, "f.md", "Newest", "正文内容。", date="2030-01-01 00:00:00")
         coll.refresh()
         titles = [r.title for r in coll.rows(coll.ids())]
         assert titles == ["Newest", "Beta", "Middle", "Alpha 长沙", "Gamma", "Undated"]
@@ -163,7 +134,7 @@ def test_edits_keep_id_and_fast_order(root: Path) -> None:
         assert coll.fts_ordered()
         before = coll.id_for_key("posts/a.md")
         bump(root / "a.md", (root / "a.md").read_text().replace("Alpha body", "Edited body"))
-        write_article(root, "f.md", "Newest", date="2030-01-01 00:00:00")
+        write_post(root, "f.md", "Newest", "正文内容。", date="2030-01-01 00:00:00")
         coll.refresh()
         assert coll.id_for_key("posts/a.md") == before
         assert coll.fts_ordered()
@@ -174,7 +145,7 @@ def test_edits_keep_id_and_fast_order(root: Path) -> None:
 def test_incremental_add_change_delete(root: Path) -> None:
     with Collection([root]) as coll:
         coll.refresh()
-        write_article(root, "new.md", "New one", "Fresh text 新内容")
+        write_post(root, "new.md", "New one", "Fresh text 新内容")
         bump(root / "b.md", (root / "b.md").read_text().replace("Beta", "Beta two"))
         (root / "sub" / "c.md").unlink()
         report = coll.refresh()
@@ -217,7 +188,7 @@ def test_progress_phases(root: Path) -> None:
 
 
 def test_category_counts_every_level_with_unread(root: Path) -> None:
-    write_article(root, "slash.md", "Slash", categories=["A/B", "C"])
+    write_post(root, "slash.md", "Slash", "正文内容。", categories=["A/B", "C"])
     with Collection([root]) as coll:
         coll.refresh()
         counts = {path: (total, unread) for path, total, unread in coll.category_counts()}
@@ -312,7 +283,7 @@ def test_two_collections_on_one_index(root: Path) -> None:
         one.refresh()
         assert len(two.ids()) == 4
         assert two.refresh().parsed == 0
-        write_article(root, "z.md", "Zeta")
+        write_post(root, "z.md", "Zeta", "正文内容。")
         two.refresh()
         assert len(one.ids()) == 5
         assert one.search("Zeta").total == 1
@@ -333,7 +304,7 @@ def _generate(root: Path, n: int) -> None:
     ]
     for i in range(n):
         body = " ".join(words[(i * 7 + k) % len(words)] for k in range(60)) + f" 编号{i}"
-        write_article(
+        write_post(
             root,
             f"d{i // 500}/p{i}.md",
             f"Post {i} {words[i % len(words)]}",
@@ -459,7 +430,7 @@ def test_pool_workers_exit_when_the_indexer_is_killed(tmp_path: Path) -> None:
     assert workers
     child.kill()  # only the indexer: its workers must notice on their own
     child.wait()
-    deadline = time.monotonic() + 10
+    deadline = time.monotonic() + 300  # a hang guard: they notice within seconds
     while time.monotonic() < deadline:
         alive = [w for w in workers if Path(f"/proc/{w}").exists() and "Z" not in _state(w)]
         if not alive:
@@ -483,7 +454,7 @@ def test_opening_reads_the_current_file_and_search_uses_the_indexed_text(root: P
     with Collection([root]) as coll:
         coll.refresh()
         (id_,) = [r.id for r in coll.rows(coll.ids()) if r.title == "Beta"]
-        write_article(root, "b.md", "Beta", "改写后的正文：湘江。")
+        write_post(root, "b.md", "Beta", "改写后的正文：湘江。")
         assert coll.article(id_).body == "改写后的正文：湘江。"
         assert [h.row.title for h in coll.search("长沙").hits] == ["Alpha 长沙", "Beta"]
         assert coll.search("湘江").total == 0

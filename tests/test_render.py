@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import itertools
-import time
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -274,17 +273,16 @@ def test_highlight_and_find_matches() -> None:
     assert find_matches(lines, ["测试"]) == [0]  # the title counts
 
 
-def test_layout_performance() -> None:
+def test_big_articles_lay_out_within_the_width() -> None:
+    """50 kB and 1 MB articles (how long they take is measured in bench/, not here)."""
     para = "<p>" + PARA + "<strong>加粗部分。</strong><a href='https://e.example/'>链接</a></p>"
-    for size, limit in ((50_000, 0.5), (1_000_000, 6.0)):
+    for size in (50_000, 1_000_000):
         reps = size // len(para.encode()) + 1
         md, links = html_to_markdown("".join([para] * reps))
         art = Article(path=Path("big.md"), title="大文章", body=md, links=links)
-        start = time.perf_counter()
         lines = layout_article(art, 100)
-        elapsed = time.perf_counter() - start
-        assert elapsed < limit, (size, elapsed)  # ≈30 ms / ≈0.45 s on the reference machine
         assert all(cell_len(x.plain) <= 100 for x in lines)
+        assert sum(x.plain.count("加粗部分") for x in lines) == reps
 
 
 # -- properties --------------------------------------------------------------------------------

@@ -16,7 +16,6 @@ from reader.tui import app as app_module
 from reader.tui.keymap import binding_sections, key_rows, keys_markdown, validate_keymap
 from reader.tui.screens.help import HelpScreen
 from reader.tui.widgets.article_list import ArticleList
-from reader.tui.widgets.category_tree import CategoryTree
 
 
 def test_every_binding_has_a_unique_id() -> None:
@@ -28,25 +27,25 @@ def test_every_binding_has_a_unique_id() -> None:
             assert binding.id, binding
             assert binding.id not in seen, binding.id
             seen.add(binding.id)
-    # No binding of ours lacks an id (not just those listed).
-    from reader.tui.app import ReaderApp
-    from reader.tui.screens.links import LinkPrompt
-    from reader.tui.screens.main import MainScreen
-    from reader.tui.widgets.article_view import ArticleView
-    from reader.tui.widgets.search_bar import SearchInput
+    # No binding of ours lacks an id (not just those listed): every class in reader.tui.
+    import importlib
+    import inspect
+    import pkgutil
 
-    for cls in (
-        ReaderApp,
-        MainScreen,
-        CategoryTree,
-        ArticleList,
-        ArticleView,
-        SearchInput,
-        LinkPrompt,
-        HelpScreen,
-    ):
+    import reader.tui
+
+    classes = []
+    for module_info in pkgutil.walk_packages(reader.tui.__path__, "reader.tui."):
+        module = importlib.import_module(module_info.name)
+        for _, cls in inspect.getmembers(module, inspect.isclass):
+            if cls.__module__ == module.__name__ and "BINDINGS" in vars(cls):
+                classes.append(cls)
+    listed = {binding.id for _, bindings in binding_sections() for binding in bindings}
+    assert len(classes) >= 8, classes
+    for cls in classes:
         for binding in cls.BINDINGS:
             assert isinstance(binding, Binding) and binding.id, (cls, binding)
+            assert binding.id in listed, (cls, binding.id)  # and the help screen shows it
 
 
 def test_keys_md_is_generated_from_the_bindings() -> None:

@@ -7,6 +7,7 @@ import shutil
 from collections.abc import Iterable
 from pathlib import Path
 
+from conftest import write_post
 from textual.pilot import Pilot
 
 from reader.config import Config
@@ -60,41 +61,6 @@ def copy_sample(tmp_path: Path) -> Path:
     target = tmp_path / "sample_content"
     shutil.copytree(SAMPLE, target)
     return target
-
-
-def write_post(
-    root: Path,
-    name: str,
-    *,
-    title: str,
-    body: str = "Body text.",
-    date: str = "2021-07-10 12:00:00",
-    categories: Iterable[str] = (),
-    tags: Iterable[str] = (),
-    author: str = "",
-    url: str = "",
-) -> Path:
-    """Write a Hexo-style Markdown post with YAML front matter (values quoted safely)."""
-
-    def q(value: str) -> str:
-        return "'" + value.replace("'", "''") + "'"
-
-    lines = ["---", f"title: {q(title)}", f"date: {date}"]
-    if categories:
-        lines.append("categories:")
-        lines += [f"  - {q(c)}" for c in categories]
-    if tags:
-        lines.append("tags:")
-        lines += [f"  - {q(t)}" for t in tags]
-    if author:
-        lines.append(f"author: {q(author)}")
-    if url:
-        lines.append(f"url: {q(url)}")
-    lines += ["---", "", body, ""]
-    path = root / name
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text("\n".join(lines), encoding="utf-8")
-    return path
 
 
 def small_collection(root: Path, count: int = 30) -> Path:

@@ -39,6 +39,10 @@ from .generate import make_hostile_collection
 
 REPO = Path(__file__).resolve().parents[2]
 
+# Seconds before a child process counts as hung. A guard against hangs, never a budget: a busy
+# 2-core machine took 3 minutes to index the hostile collection that takes 20 s when idle.
+HANG_GUARD = 900.0
+
 # Cases that once broke indexing: each also has its own focused test (see test_index_hostile).
 KNOWN_BROKEN: tuple[str, ...] = (
     "names/caf\udce9-latin1-name.md",
@@ -266,7 +270,7 @@ def xdg_env(base: Path, env: dict[str, str] | None = None) -> dict[str, str]:
 
 
 def run_cli(
-    args: Sequence[str | Path], *, env: dict[str, str] | None = None, timeout: float = 120
+    args: Sequence[str | Path], *, env: dict[str, str] | None = None, timeout: float = HANG_GUARD
 ) -> subprocess.CompletedProcess[bytes]:
     """``python -m reader ARGS`` with stdout/stderr captured as bytes (piped, not a tty)."""
     return subprocess.run(
@@ -283,7 +287,7 @@ def run_cli_pty(
     args: Sequence[str | Path],
     *,
     env: dict[str, str] | None = None,
-    timeout: float = 120,
+    timeout: float = HANG_GUARD,
     columns: int = 120,
 ) -> tuple[int, bytes, bytes]:
     """``python -m reader ARGS`` with stdout on a pseudo-terminal (Rich's terminal path);
@@ -322,7 +326,7 @@ def run_cli_pty(
                     chunks.append(data)
         finally:
             os.close(master)
-        code = proc.wait(timeout=30)
+        code = proc.wait(timeout=HANG_GUARD)
         err.seek(0)
         return code, b"".join(chunks), err.read()
 

@@ -80,7 +80,7 @@ def setup(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Setup]:
 
 @pytest.fixture(scope="module")
 def indexed(setup: Setup) -> Setup:
-    result = run_cli(["index", "--json", setup.hostile.root], env=setup.env, timeout=180)
+    result = run_cli(["index", "--json", setup.hostile.root], env=setup.env)
     assert_no_traceback(result.stderr, "index")
     assert result.returncode == 0, result.stderr.decode(errors="replace")
     assert_clean_bytes(result.stdout, "index --json stdout")
@@ -145,6 +145,7 @@ def test_search_piped(
     result = run_cli(args, env=indexed.env)
     assert_no_traceback(result.stderr, f"search {query!r}")
     assert result.returncode == 0, result.stderr.decode(errors="replace")
+    assert b"Search failed" not in result.stderr, result.stderr.decode(errors="replace")
     assert_clean_bytes(result.stdout, f"search {query!r} stdout")
     if json_flag:
         json.loads(result.stdout)
@@ -204,7 +205,7 @@ def test_show_unusable_file_one_clean_line(
 
 @pytest.mark.parametrize("name", ["special/fifo.md", "special/dev-zero.md", "links/self-loop.md"])
 def test_show_special_file_refused(indexed: Setup, name: str) -> None:
-    result = run_cli(["show", indexed.hostile.path(name)], env=indexed.env, timeout=30)
+    result = run_cli(["show", indexed.hostile.path(name)], env=indexed.env)
     assert result.returncode in (1, 2), result
     assert_no_traceback(result.stderr, name)
     assert_clean_bytes(result.stderr, name)

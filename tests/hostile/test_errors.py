@@ -86,7 +86,7 @@ def test_unknown_keymap_action_names_the_key_and_file(tmp_path: Path) -> None:
     path = Path(env["XDG_CONFIG_HOME"]) / "newsreader" / "config.toml"
     path.parent.mkdir(parents=True)
     path.write_text('[keymap]\n"list.nonexistent_action" = "x"\n')
-    result = run_cli([root], env=env, timeout=30)  # the TUI: must refuse before starting
+    result = run_cli([root], env=env, timeout=120)  # the TUI would hang: it must refuse first
     assert result.returncode in (1, 2), result
     message = _message(result)
     assert "list.nonexistent_action" in message, message
@@ -100,6 +100,6 @@ def test_unknown_keymap_key_name(tmp_path: Path) -> None:
     path = Path(env["XDG_CONFIG_HOME"]) / "newsreader" / "config.toml"
     path.parent.mkdir(parents=True)
     path.write_text('[keymap]\n"list.down" = "notakey+++"\n')
-    result = run_cli([root], env=env, timeout=30)
+    result = run_cli([root], env=env, timeout=120)
     assert result.returncode in (1, 2), result
     assert "notakey" in _message(result) or "list.down" in _message(result)

@@ -13,7 +13,7 @@ import sys
 import time
 from pathlib import Path
 
-from .conftest import REPO, xdg_env
+from .conftest import HANG_GUARD, REPO, xdg_env
 
 ARTICLES = 3000
 
@@ -97,7 +97,7 @@ def test_kill_during_indexing(tmp_path: Path) -> None:
         proc.communicate()
     assert killed >= 2, "indexing finished before the kills: make the collection bigger"
     proc = _index(root, env)
-    out, err = proc.communicate(timeout=180)
+    out, err = proc.communicate(timeout=HANG_GUARD)
     assert proc.returncode == 0, err.decode()
     assert json.loads(out)["articles"] == ARTICLES
     for db in (Path(env["XDG_CACHE_HOME"]) / "newsreader").glob("*.sqlite3"):
@@ -109,7 +109,7 @@ def test_kill_during_indexing(tmp_path: Path) -> None:
         capture_output=True,
         env=env,
         cwd=REPO,
-        timeout=120,
+        timeout=HANG_GUARD,
     )
     assert [hit["title"] for hit in json.loads(result.stdout)] == ["Post 2999"]
     code = (

@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from .conftest import (
+    HANG_GUARD,
     REPO,
     Guard,
     activate_in_process,
@@ -129,7 +130,7 @@ async def test_tui_offline(no_network: Guard, tmp_path: Path) -> None:
     app = ReaderApp([root], config=Config())
     async with app.run_test(size=(140, 40)) as pilot:
         article_list = app.screen.query_one(ArticleList)
-        await wait_for(pilot, lambda: article_list.count >= 16, timeout=120)
+        await wait_for(pilot, lambda: article_list.count >= 16, timeout=HANG_GUARD)
         article_list.focus()
         for _ in range(16):
             await pilot.press("enter")

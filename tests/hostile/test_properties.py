@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from conftest import assert_search_ok
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -209,11 +210,13 @@ def tiny_collection(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object
 @given(hostile_text)
 def test_search_never_raises(tiny_collection: object, text: str) -> None:
     result = tiny_collection.search(text, limit=5)  # type: ignore[attr-defined]
+    assert_search_ok(result.error, text)
     if result.error is not None:
         _clean(result.error, lines=False)
     for hit in result.hits:
         _clean(hit.snippet, lines=True)
         for start, end in hit.highlights:
             assert 0 <= start <= end <= len(hit.snippet)
-    ids, _terms, _error = tiny_collection.search_ids(text)  # type: ignore[attr-defined]
-    assert len(ids) == result.total or result.error is not None
+    ids, _terms, error = tiny_collection.search_ids(text)  # type: ignore[attr-defined]
+    assert_search_ok(error, text)
+    assert len(ids) == result.total

@@ -13,6 +13,7 @@ import stat
 from pathlib import Path
 
 from .conftest import (
+    HANG_GUARD,
     KNOWN_BROKEN,
     activate_in_process,
     deactivate_in_process,
@@ -103,7 +104,7 @@ def test_cli_leaves_collection_untouched(tmp_path: Path) -> None:
             ["show", root / "inject/markup-title.md"],
             ["show", root / "html/scripts.html", "--format", "json"],
         ):
-            result = run_cli(args, env=env, timeout=180)
+            result = run_cli(args, env=env)
             assert result.returncode == 0, (args, result.stderr.decode(errors="replace"))
         assert snapshot(root) == before
         assert guard.violations() == []
@@ -129,7 +130,7 @@ async def test_tui_leaves_collection_untouched(tmp_path: Path) -> None:
         app = ReaderApp([root], config=Config())
         async with app.run_test(size=(140, 40)) as pilot:
             article_list = app.screen.query_one(ArticleList)
-            await wait_for(pilot, lambda: article_list.count >= indexed, timeout=120)
+            await wait_for(pilot, lambda: article_list.count >= indexed, timeout=HANG_GUARD)
             article_list.focus()
             for _ in range(indexed):
                 await pilot.press("enter")

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import REPO, assert_no_traceback, run_cli, xdg_env
+from .conftest import HANG_GUARD, REPO, assert_no_traceback, run_cli, xdg_env
 
 
 def _collection(root: Path, count: int = 20) -> Path:
@@ -176,7 +176,7 @@ def test_two_instances_at_once(tmp_path: Path) -> None:
         )
         for tag in ("-a", "-b")
     ]
-    outputs = [p.communicate(timeout=120) for p in procs]
+    outputs = [p.communicate(timeout=HANG_GUARD) for p in procs]
     for proc, (out, err) in zip(procs, outputs, strict=True):
         assert proc.returncode == 0, err.decode()
         assert out.strip() == b"200", (out, err)
@@ -226,7 +226,7 @@ def test_disk_full_while_indexing(tmp_path: Path) -> None:
         capture_output=True,
         env=env,
         cwd=REPO,
-        timeout=120,
+        timeout=HANG_GUARD,
         preexec_fn=_fsize_limit,
     )
     assert_no_traceback(result.stderr, "list with a full disk")
