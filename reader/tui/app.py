@@ -12,9 +12,15 @@ from textual.binding import Binding, BindingType
 from reader.config import Config
 from reader.tui.backend import Backend
 from reader.tui.commands import ReaderCommands
-from reader.tui.keymap import validate_keymap
+from reader.tui.keymap import KeyRow, Section, key_rows, known_ids, section_of
+from reader.tui.keymap import validate_keymap as _validate_keymap
 from reader.tui.screens.help import HelpScreen
+from reader.tui.screens.links import LinkPrompt
 from reader.tui.screens.main import MainScreen
+from reader.tui.widgets.article_list import ArticleList
+from reader.tui.widgets.article_view import ArticleView
+from reader.tui.widgets.category_tree import CategoryTree
+from reader.tui.widgets.search_bar import SearchInput
 
 THEMES = ("textual-dark", "textual-light", "ansi-dark")
 """Cycled by ctrl+t; ``ansi-dark`` draws with the terminal's own 16-colour palette."""
@@ -83,6 +89,10 @@ class ReaderApp(App[int]):
     def on_unmount(self) -> None:
         self.backend.close()
 
+    def key_rows(self) -> list[KeyRow]:
+        """The key reference with the user's keymap applied (for the help screen)."""
+        return key_rows(binding_sections(), self.keymap)
+
     @property
     def main(self) -> MainScreen | None:
         """The main screen (None before it is mounted)."""
@@ -101,7 +111,7 @@ class ReaderApp(App[int]):
 
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen(self.keymap))
+            self.push_screen(HelpScreen(self.key_rows()))
 
     def action_reindex(self) -> None:
         if self.main is not None:
@@ -131,6 +141,25 @@ class ReaderApp(App[int]):
     def action_mark_all_read(self) -> None:
         if self.main is not None:
             self.main.mark_all_read()
+
+
+def binding_sections() -> list[Section]:
+    """Every section of the app with its bindings, in display order (the app owns this list)."""
+    return [
+        section_of("Everywhere", ReaderApp.BINDINGS),
+        section_of("Main screen", MainScreen.BINDINGS),
+        section_of("Categories", CategoryTree.BINDINGS),
+        section_of("Article list", ArticleList.BINDINGS),
+        section_of("Article", ArticleView.BINDINGS),
+        section_of("Search", SearchInput.BINDINGS),
+        section_of("Link picker", LinkPrompt.BINDINGS),
+        section_of("Help", HelpScreen.BINDINGS),
+    ]
+
+
+def validate_keymap(keymap: dict[str, str]) -> dict[str, str]:
+    """Check a ``[keymap]`` against the app's binding ids; ``ValueError`` when bad."""
+    return _validate_keymap(keymap, known_ids(binding_sections()))
 
 
 def _start_resource_tracker() -> None:

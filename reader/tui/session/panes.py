@@ -1,0 +1,109 @@
+"""Panes: layout classes, focus between panes, the tree, filters and sort order."""
+
+from __future__ import annotations
+
+from textual import on
+
+from reader.tui.backend import ListFilter
+from reader.tui.session.base import SEARCH_SORTS, SORTS, ScreenBase
+from reader.tui.widgets.article_list import ArticleList
+from reader.tui.widgets.article_view import ArticleView
+from reader.tui.widgets.category_tree import CategoryTree
+from reader.tui.widgets.search_bar import SearchInput
+
+Pane = CategoryTree | ArticleList | ArticleView | SearchInput
+
+
+class PanesMixin(ScreenBase):
+    """Wide: tree | list | article. Narrow: the list or the article, the tree on ``t``."""
+
+    def _apply_layout(self) -> None:
+        wide = self.wide
+        tree_visible = self.tree_visible if self.tree_visible is not None else wide
+        self.set_class(not wide, "-narrow")
+        self.set_class(not tree_visible, "-no-tree")
+        self.set_class(self._reading, "-reading")
+
+    def _set_reading(self, reading: bool) -> None:
+        self._reading = reading
+        self._apply_layout()
+
+    def _panes(self) -> list[Pane]:
+        panes: list[Pane] = [self.search_bar.input]
+        for pane in (self.category_tree, self.article_list, self.view):
+            if pane.display and pane.styles.display != "none" and pane.region.width > 0:
+                panes.append(pane)
+        return panes
+
+    def _cycle_focus(self, step: int) -> None:
+        panes = [p for p in self._panes() if not isinstance(p, SearchInput)]
+        if not panes:
+            return
+        focused = self.focused
+        index = panes.index(focused) if focused in panes else -1  # type: ignore[arg-type]
+        panes[(index + step) % len(panes)].focus()
+
+    def action_focus_next_pane(self) -> None:
+        self._cycle_focus(1)
+
+    def action_focus_previous_pane(self) -> None:
+        self._cycle_focus(-1)
+
+    def action_toggle_tree(self) -> None:
+        visible = not self.has_class("-no-tree")
+        self.tree_visible = not visible
+        self._apply_layout()
+        if self.tree_visible:
+            self.category_tree.focus()
+        elif self.category_tree.has_focus:
+            self.article_list.focus()
+
+    @on(CategoryTree.NodeSelected)
+    def _node_selected(self, event: CategoryTree.NodeSelected[object]) -> None:
+        data = event.node.data
+        if not isinstance(data, ListFilter):
+            event.node.toggle()
+            return
+        self.choose_filter(data)
+        self.article_list.focus()
+
+    def choose_filter(self, list_filter: ListFilter) -> None:
+        """Show ``list_filter`` in the list (leaving any search)."""
+        if self.search is not None:
+            self._clear_search_input()
+        self.search = None
+        self.filter = list_filter
+        self._update_titles()
+        self.load_ids(list_filter, self.sort, None)
+
+    @on(CategoryTree.ToList)
+    def _tree_to_list(self) -> None:
+        self.article_list.focus()
+
+    @on(ArticleList.ToTree)
+    def _list_to_tree(self) -> None:
+        if not self.has_class("-no-tree"):
+            self.category_tree.focus()
+
+    def set_sort(self, sort: str) -> None:
+        if self.search is not None:
+            if sort not in SEARCH_SORTS:
+                sort = "date"
+            self.search_sort = sort
+            self.run_search(self.search.query, keep=True)
+        else:
+            self.sort = sort
+            self.load_ids(self.filter, self.sort, self.article_list.cursor_id)
+        self._update_titles()
+        self.notify(f"Sorted by {sort}.", timeout=2)
+
+    def action_cycle_sort(self) -> None:
+        if self.search is not None:
+            options, current = SEARCH_SORTS, self.search_sort
+        else:
+            options, current = SORTS, self.sort
+        self.set_sort(options[(options.index(current) + 1) % len(options)])
+
+    def action_show_unread(self) -> None:
+        self.choose_filter(ListFilter("unread"))
+        self.category_tree.select_filter(ListFilter("unread"))
