@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import ClassVar
 
+from textual import events
 from textual.app import App
 from textual.binding import Binding, BindingType
 
@@ -14,6 +15,7 @@ from reader.tui.backend import Backend
 from reader.tui.commands import ReaderCommands
 from reader.tui.keymap import KeyRow, Section, key_rows, known_ids, section_of
 from reader.tui.keymap import validate_keymap as _validate_keymap
+from reader.tui.keyrouting import KeyRouter
 from reader.tui.screens.help import HelpScreen
 from reader.tui.screens.links import LinkPrompt
 from reader.tui.screens.main import MainScreen
@@ -41,7 +43,7 @@ class ReaderApp(App[int]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("q", "quit", "Quit", id="app.quit"),
-        Binding("ctrl+q", "quit", "Quit", show=False, priority=True, id="app.quit_now"),
+        Binding("ctrl+q,ctrl+c", "quit", "Quit", show=False, priority=True, id="app.quit_now"),
         Binding("question_mark,f1", "help", "Help", id="app.help"),
         Binding(
             "ctrl+p",
@@ -69,6 +71,7 @@ class ReaderApp(App[int]):
         self.initial_theme = self._resolve_theme(self.config.theme)
         self.backend = backend or Backend(roots)
         self.animation_level = "none"
+        self.key_router = KeyRouter()
 
     def _resolve_theme(self, name: str | None) -> str:
         if not name:
@@ -85,6 +88,30 @@ class ReaderApp(App[int]):
             self.set_keymap(self.keymap)
         self.backend.open()
         self.push_screen(MainScreen())
+
+    async def on_event(self, event: events.Event) -> None:
+        """Hold keys until the main screen is ready; note where each key is sent."""
+        if isinstance(event, (events.Key, events.Paste)) and not event.is_forwarded:
+            if self.key_router.hold(event):
+                return
+            if isinstance(event, events.Key):
+                self.key_router.note(event, self.focused or self.screen)
+        await super().on_event(event)
+
+    def keys_ready(self) -> None:
+        """The main screen has focus where keys go: replay the keys typed so far, in order."""
+        if self.key_router.holding:
+            self.call_later(self._release_keys)
+
+    async def _release_keys(self) -> None:
+        for event in self.key_router.release():
+            await self.on_event(event)
+
+    async def _on_key(self, event: events.Key) -> None:
+        # A key that bubbled back after an earlier key of its burst moved focus goes on to
+        # the focused widget, instead of running the bindings of where focus is now.
+        if self.key_router.reroute(event, self.focused):
+            event.prevent_default()
 
     def on_unmount(self) -> None:
         self.backend.close()

@@ -18,6 +18,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.widgets import Footer
 
+from reader.tui.backend import ListFilter
 from reader.tui.session.base import WIDE, SearchState
 from reader.tui.session.external import ExternalMixin
 from reader.tui.session.loading import LoadingMixin
@@ -80,8 +81,10 @@ class MainScreen(
         self.category_tree.border_title = Text("Categories")
         self.view.border_title = Text("Article")
         self._apply_layout()
-        self.article_list.focus()
+        self.set_focus(self.article_list)
+        self.search_bar.input.results = self.article_list
         self.article_list.empty_message = "Loading…"
+        self.reader_app.keys_ready()  # keys typed before now go to the list, in order
         # First the list, then the counts, then the refresh (see LoadingMixin).
         self.load_list()
 
@@ -90,7 +93,9 @@ class MainScreen(
 
     @on(ArticleList.Back)
     def _list_back(self) -> None:
+        """Escape goes back (leaves search, then a filter); it never quits."""
         if self.search is not None:
             self.leave_search()
-        else:
-            self.reader_app.action_quit()
+        elif self.filter != ListFilter("all"):
+            self.choose_filter(ListFilter("all"))
+            self.category_tree.select_filter(ListFilter("all"))

@@ -41,7 +41,7 @@ class PanesMixin(ScreenBase):
             return
         focused = self.focused
         index = panes.index(focused) if focused in panes else -1  # type: ignore[arg-type]
-        panes[(index + step) % len(panes)].focus()
+        self.set_focus(panes[(index + step) % len(panes)])
 
     def action_focus_next_pane(self) -> None:
         self._cycle_focus(1)
@@ -54,9 +54,9 @@ class PanesMixin(ScreenBase):
         self.tree_visible = not visible
         self._apply_layout()
         if self.tree_visible:
-            self.category_tree.focus()
+            self.set_focus(self.category_tree)
         elif self.category_tree.has_focus:
-            self.article_list.focus()
+            self.set_focus(self.article_list)
 
     @on(CategoryTree.NodeSelected)
     def _node_selected(self, event: CategoryTree.NodeSelected[object]) -> None:
@@ -65,7 +65,7 @@ class PanesMixin(ScreenBase):
             event.node.toggle()
             return
         self.choose_filter(data)
-        self.article_list.focus()
+        self.set_focus(self.article_list)
 
     def choose_filter(self, list_filter: ListFilter) -> None:
         """Show ``list_filter`` in the list (leaving any search)."""
@@ -78,12 +78,12 @@ class PanesMixin(ScreenBase):
 
     @on(CategoryTree.ToList)
     def _tree_to_list(self) -> None:
-        self.article_list.focus()
+        self.set_focus(self.article_list)
 
     @on(ArticleList.ToTree)
     def _list_to_tree(self) -> None:
         if not self.has_class("-no-tree"):
-            self.category_tree.focus()
+            self.set_focus(self.category_tree)
 
     def set_sort(self, sort: str) -> None:
         if self.search is not None:

@@ -63,7 +63,7 @@ class ReadingMixin(ScreenBase):
         terms = self.search.terms if self.search is not None else ()
         self._set_reading(True)
         view.show_article(article_id, row, terms=terms, position=position)
-        view.focus()
+        self.set_focus(view)
 
     def save_position(self) -> None:
         """Remember where the open article was scrolled to."""
@@ -78,7 +78,7 @@ class ReadingMixin(ScreenBase):
     def _view_back(self) -> None:
         self.save_position()
         self._set_reading(False)
-        self.article_list.focus()
+        self.set_focus(self.article_list)
 
     def action_toggle_read(self) -> None:
         target = self._target()

@@ -19,7 +19,7 @@ class SearchMixin(ScreenBase):
     """``/`` opens the search bar; results replace the list until Escape."""
 
     def action_search(self) -> None:
-        self.search_bar.input.focus()
+        self.set_focus(self.search_bar.input)
 
     @on(Input.Changed, "#search-input")
     def _query_changed(self, event: Input.Changed) -> None:
@@ -120,11 +120,11 @@ class SearchMixin(ScreenBase):
         query = self.search_bar.value
         if self.search is None or self.search.query != query:
             self.run_search(query)
-        self.article_list.focus()
+        self.set_focus(self.article_list)
 
     @on(SearchInput.ToResults)
     def _to_results(self) -> None:
-        self.article_list.focus()
+        self.set_focus(self.article_list)
 
     @on(SearchInput.Leave)
     def leave_search(self) -> None:
@@ -139,7 +139,7 @@ class SearchMixin(ScreenBase):
         if was_searching:
             self._update_titles()
             self.load_ids(self.filter, self.sort, None)
-        self.article_list.focus()
+        self.set_focus(self.article_list)
 
     def _clear_search_input(self) -> None:
         search_input = self.search_bar.input
