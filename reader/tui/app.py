@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import signal
 from collections.abc import Sequence
 from pathlib import Path
 from typing import ClassVar
@@ -19,11 +21,13 @@ from reader.tui.keyrouting import KeyRouter
 from reader.tui.screens.help import HelpScreen
 from reader.tui.screens.links import LinkPrompt
 from reader.tui.screens.main import MainScreen
+from reader.tui.uistate import load_ui_state, save_ui_state
 from reader.tui.widgets.article_list import ArticleList
 from reader.tui.widgets.article_view import ArticleView
 from reader.tui.widgets.category_tree import CategoryTree
 from reader.tui.widgets.search_bar import SearchInput
 
+HANG_UP_SIGNALS = (signal.SIGHUP, signal.SIGTERM)
 THEMES = ("textual-dark", "textual-light", "ansi-dark")
 """Cycled by ctrl+t; ``ansi-dark`` draws with the terminal's own 16-colour palette."""
 THEME_ALIASES = {
@@ -68,10 +72,15 @@ class ReaderApp(App[int]):
         super().__init__()
         self.config = config or Config()
         self.keymap = validate_keymap(self.config.keymap)
+        self.ui_state = load_ui_state()
         self.initial_theme = self._resolve_theme(self.config.theme)
+        saved = self.ui_state.theme
+        if not self.config.theme and saved in THEMES:
+            self.initial_theme = saved  # chosen with ctrl+t last time; config/--theme win
         self.backend = backend or Backend(roots)
         self.animation_level = "none"
         self.key_router = KeyRouter()
+        self._signals: list[int] = []
 
     def _resolve_theme(self, name: str | None) -> str:
         if not name:
@@ -88,6 +97,24 @@ class ReaderApp(App[int]):
             self.set_keymap(self.keymap)
         self.backend.open()
         self.push_screen(MainScreen())
+        self._install_signal_handlers()
+
+    def _install_signal_handlers(self) -> None:
+        """SIGHUP (the terminal closed) and SIGTERM save the reading state, then exit."""
+        loop = asyncio.get_running_loop()
+        for signum in HANG_UP_SIGNALS:
+            try:
+                loop.add_signal_handler(signum, self.hang_up, signum)
+            except (NotImplementedError, RuntimeError, ValueError):  # not the main thread
+                continue
+            self._signals.append(signum)
+
+    def hang_up(self, signum: int) -> None:
+        """Save the open article's position (the marks are saved as made) and exit cleanly."""
+        main = self.main
+        if main is not None:
+            main.save_position()
+        self.exit(128 + signum)
 
     async def on_event(self, event: events.Event) -> None:
         """Hold keys until the main screen is ready; note where each key is sent."""
@@ -114,6 +141,10 @@ class ReaderApp(App[int]):
             event.prevent_default()
 
     def on_unmount(self) -> None:
+        loop = asyncio.get_running_loop()
+        for signum in self._signals:
+            loop.remove_signal_handler(signum)
+        self._signals.clear()
         self.backend.close()
 
     def key_rows(self) -> list[KeyRow]:
@@ -147,6 +178,8 @@ class ReaderApp(App[int]):
     def action_cycle_theme(self) -> None:
         current = self.theme if self.theme in THEMES else THEMES[-1]
         self.theme = THEMES[(THEMES.index(current) + 1) % len(THEMES)]
+        self.ui_state.theme = self.theme
+        save_ui_state(self.ui_state)
         self.notify(f"Theme: {self.theme}", timeout=2, markup=False)
 
     def action_sort(self, sort: str) -> None:

@@ -61,7 +61,17 @@ class MainScreen(
         Binding("p", "pager", "Pager", show=False, id="article.pager"),
         Binding("t", "toggle_tree", "Tree", id="main.toggle_tree"),
         Binding("S", "cycle_sort", "Sort", show=False, id="main.sort"),
-        Binding("u", "show_unread", "Unread only", show=False, id="main.unread"),
+        Binding("u", "show_unread", "Unread/all", show=False, id="main.unread"),
+        Binding(
+            "J,right_square_bracket", "next_article", "Next article", show=False, id="article.next"
+        ),
+        Binding(
+            "K,left_square_bracket",
+            "previous_article",
+            "Prev article",
+            show=False,
+            id="article.previous",
+        ),
     ]
 
     DEFAULT_CSS = """
@@ -84,6 +94,7 @@ class MainScreen(
         self.set_focus(self.article_list)
         self.search_bar.input.results = self.article_list
         self.article_list.empty_message = "Loading…"
+        self.watch_reading_position()
         self.reader_app.keys_ready()  # keys typed before now go to the list, in order
         # First the list, then the counts, then the refresh (see LoadingMixin).
         self.load_list()

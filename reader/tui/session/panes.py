@@ -105,5 +105,7 @@ class PanesMixin(ScreenBase):
         self.set_sort(options[(options.index(current) + 1) % len(options)])
 
     def action_show_unread(self) -> None:
-        self.choose_filter(ListFilter("unread"))
-        self.category_tree.select_filter(ListFilter("unread"))
+        """``u``: the Unread view, or back to all articles when it is shown."""
+        wanted = ListFilter("all") if self.filter == ListFilter("unread") else ListFilter("unread")
+        self.choose_filter(wanted)
+        self.category_tree.select_filter(wanted)

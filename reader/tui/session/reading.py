@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from textual import on, work
+from textual.timer import Timer
 
 from reader.tui import messages as msg
 from reader.tui.session.base import ScreenBase
@@ -15,8 +16,28 @@ if TYPE_CHECKING:
     from reader.library.index import ArticleRow
 
 
+POSITION_SAVE_DELAY = 1.5
+"""Seconds after scrolling stops before the reading position is saved (a SIGKILL loses
+at most this much reading)."""
+
+
 class ReadingMixin(ScreenBase):
     """Marks apply to the open article when the view has focus, else to the list's cursor."""
+
+    _position_timer: Timer | None = None
+
+    def watch_reading_position(self) -> None:
+        """Save the position a moment after the article view stops scrolling."""
+        self.watch(self.view, "scroll_y", self._view_scrolled, init=False)
+
+    def _view_scrolled(self) -> None:
+        if self.view.row is None or not self.view.lines:
+            return
+        if self._position_timer is not None:
+            self._position_timer.stop()
+        self._position_timer = self.set_timer(
+            POSITION_SAVE_DELAY, self.save_position, name="save-position"
+        )
 
     def _target(self) -> tuple[int, ArticleRow] | None:
         """The article an action applies to: the open one when the view has focus."""
@@ -73,6 +94,23 @@ class ReadingMixin(ScreenBase):
                 self.backend.state.set_position(view.row.key, view.position)
             except Exception as exc:
                 self.log.error(f"could not save position: {exc!r}")
+
+    def action_next_article(self) -> None:
+        self._step_article(1)
+
+    def action_previous_article(self) -> None:
+        self._step_article(-1)
+
+    def _step_article(self, step: int) -> None:
+        """Open the list's next/previous article (marked read, as opening does)."""
+        article_list = self.article_list
+        index = article_list.cursor + step
+        article_id = article_list.id_at(index) if 0 <= index < article_list.count else None
+        if article_id is None:
+            self.notify("No more articles." if step > 0 else "This is the first article.")
+            return
+        article_list.move_cursor(index)
+        self.open_article(article_id)
 
     @on(ArticleView.Back)
     def _view_back(self) -> None:
