@@ -63,6 +63,10 @@ class MainScreen(
         Binding("S", "cycle_sort", "Sort", show=False, id="main.sort"),
         Binding("u", "show_unread", "Unread/all", show=False, id="main.unread"),
         Binding(
+            "less_than_sign", "tree_narrower", "Narrower tree", show=False, id="main.tree_narrower"
+        ),
+        Binding("greater_than_sign", "tree_wider", "Wider tree", show=False, id="main.tree_wider"),
+        Binding(
             "J,right_square_bracket", "next_article", "Next article", show=False, id="article.next"
         ),
         Binding(

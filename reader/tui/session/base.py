@@ -125,6 +125,9 @@ class ScreenBase(Screen[None]):
     def _set_reading(self, reading: bool) -> None:
         raise NotImplementedError
 
+    def fit_tree(self) -> None:
+        raise NotImplementedError
+
     def _target(self) -> tuple[int, ArticleRow] | None:
         raise NotImplementedError
 

@@ -95,6 +95,7 @@ class LoadingMixin(ScreenBase):
         self.call_after_refresh(self._ensure_refresh)
         self.counts = event.counts
         self.category_tree.apply_counts(event.counts)
+        self.call_after_refresh(self.fit_tree)
         self._update_status()
 
     @on(CategoryTree.FacetWanted)
@@ -114,3 +115,4 @@ class LoadingMixin(ScreenBase):
     @on(msg.FacetLoaded)
     def _apply_facet(self, event: msg.FacetLoaded) -> None:
         self.category_tree.set_facet(event.kind, event.values)
+        self.call_after_refresh(self.fit_tree)

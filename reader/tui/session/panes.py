@@ -6,12 +6,19 @@ from textual import on
 
 from reader.tui.backend import ListFilter
 from reader.tui.session.base import SEARCH_SORTS, SORTS, ScreenBase
+from reader.tui.uistate import save_ui_state
 from reader.tui.widgets.article_list import ArticleList
 from reader.tui.widgets.article_view import ArticleView
 from reader.tui.widgets.category_tree import CategoryTree
 from reader.tui.widgets.search_bar import SearchInput
 
 Pane = CategoryTree | ArticleList | ArticleView | SearchInput
+
+TREE_MIN = 26
+"""The category pane's width when its content is narrower (and its default)."""
+TREE_MAX = 48
+"""The widest the pane grows by itself (never over a third of the screen)."""
+TREE_STEP = 4
 
 
 class PanesMixin(ScreenBase):
@@ -23,6 +30,37 @@ class PanesMixin(ScreenBase):
         self.set_class(not wide, "-narrow")
         self.set_class(not tree_visible, "-no-tree")
         self.set_class(self._reading, "-reading")
+        self.fit_tree()
+
+    def fit_tree(self) -> None:
+        """Size the category pane: the user's width, else its content within limits."""
+        tree = self.category_tree
+        width = self.reader_app.ui_state.tree_width
+        if width is None:
+            chrome = 3  # borders and the scrollbar
+            limit = max(TREE_MIN, min(TREE_MAX, self.size.width // 3))
+            width = max(TREE_MIN, min(limit, tree.natural_width() + chrome))
+        width = max(12, min(width, max(12, self.size.width // 2)))
+        if tree.styles.width is None or tree.styles.width.cells != width:
+            tree.styles.width = width
+
+    def _resize_tree(self, step: int) -> None:
+        current = self.category_tree.outer_size.width or TREE_MIN
+        ui_state = self.reader_app.ui_state
+        ui_state.tree_width = max(12, min(current + step, max(12, self.size.width // 2)))
+        self.fit_tree()
+        save_ui_state(ui_state)
+
+    def action_tree_wider(self) -> None:
+        self._resize_tree(TREE_STEP)
+
+    def action_tree_narrower(self) -> None:
+        self._resize_tree(-TREE_STEP)
+
+    @on(CategoryTree.NodeExpanded)
+    @on(CategoryTree.NodeCollapsed)
+    def _tree_changed(self) -> None:
+        self.call_after_refresh(self.fit_tree)
 
     def _set_reading(self, reading: bool) -> None:
         self._reading = reading
