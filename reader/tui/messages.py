@@ -95,6 +95,9 @@ class SearchDone(WorkerMessage):
     snippets: dict[int, Snippet] = field(default_factory=dict)
     keep_id: int | None = None
     incomplete: bool = False
+    pending: int = 0
+    """Articles not yet in the full-text index (the full-text pass is still running)."""
+    articles: int = 0
 
 
 @dataclass

@@ -34,6 +34,8 @@ class SearchState:
     terms: tuple[str, ...] = ()
     total: int = 0
     error: str | None = None
+    pending: int = 0
+    """Articles the search could not look at yet (index still building)."""
 
 
 class ScreenBase(Screen[None]):

@@ -123,6 +123,8 @@ class RefreshMixin(ScreenBase):
         if report.added or report.updated or report.removed or self._first_index:
             self.load_list()
             self.load_counts()
+        elif self.search is not None and self.search.pending:
+            self.load_list()  # the search ran on a partial index: run it on the whole
 
     @on(msg.RefreshFailed)
     def _on_refresh_failed(self, event: msg.RefreshFailed) -> None:

@@ -48,8 +48,11 @@ class SearchMixin(ScreenBase):
         worker = get_current_worker()
         snippets: dict[int, Snippet] = {}
         incomplete = False
+        pending = articles = 0
         try:
             with self.backend.worker_collection() as collection:
+                pending = collection.fts_pending()
+                articles = collection.count() if pending else 0
                 ids, terms, error = collection.search_ids(query, sort=sort)
                 if ids and not worker.is_cancelled:
                     result = collection.search(query, sort=sort, limit=PAGE_SIZE)
@@ -61,7 +64,18 @@ class SearchMixin(ScreenBase):
             ids, terms, error = [], (), f"{type(exc).__name__}: {exc}"
         if not worker.is_cancelled:
             self.post_message(
-                msg.SearchDone(query, sort, ids, tuple(terms), error, snippets, keep_id, incomplete)
+                msg.SearchDone(
+                    query,
+                    sort,
+                    ids,
+                    tuple(terms),
+                    error,
+                    snippets,
+                    keep_id,
+                    incomplete or pending > 0,
+                    pending,
+                    articles,
+                )
             )
 
     @on(msg.SearchDone)
@@ -69,7 +83,7 @@ class SearchMixin(ScreenBase):
         query, sort, ids, error = event.query, event.sort, event.ids, event.error
         if self.search_bar.value != query:
             return  # typed on; a newer search is coming
-        self.search = SearchState(query, event.terms, len(ids), error)
+        self.search = SearchState(query, event.terms, len(ids), error, event.pending)
 
         def request_snippets(page: int) -> None:
             self._load_snippets(query, sort, page)
@@ -82,14 +96,25 @@ class SearchMixin(ScreenBase):
             requested_pages={0},
         )
         article_list = self.article_list
-        article_list.empty_message = "No matches." if not error else "The query has an error."
+        building = ""
+        if event.pending and event.articles:
+            searched = max(0, event.articles - event.pending)
+            building = f"searching {searched:,} of {event.articles:,} articles…"
+        if error:
+            article_list.empty_message = "The query has an error."
+        elif building:
+            article_list.empty_message = f"No matches yet: the index is still building ({building})"
+        else:
+            article_list.empty_message = "No matches."
         article_list.set_source(source, keep_id=event.keep_id)
         if error:
             self.search_bar.show_count(Text(error, style="red"))
         else:
             hits = len(ids)
             count = Text("no matches" if hits == 0 else f"{hits:,} hit{'s' if hits != 1 else ''}")
-            if event.incomplete:
+            if building:
+                count = Text(f"{hits:,} so far · {building}")
+            elif event.incomplete:
                 count.append(" (index still building)", style="italic")
             self.search_bar.show_count(count)
         self._update_titles()
