@@ -39,3 +39,11 @@ async def test_search_while_the_index_builds_says_so_then_updates(
         await settle(pilot)
         shown = str(count.render())
         assert shown == "20 hits", shown
+
+
+def test_rate_and_time_left_on_long_runs() -> None:
+    from reader.tui.session.refresh import rate_text
+
+    assert rate_text(100, 1000, 1.0) == ""  # short runs: no estimate yet
+    assert rate_text(200, 1000, 4.0) == " · 50/s · 0:16 left"
+    assert rate_text(1000, 1000, 9.0) == ""

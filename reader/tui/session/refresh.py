@@ -18,6 +18,15 @@ if TYPE_CHECKING:
 PHASE_LABELS = {"scan": "scanning", "parse": "indexing", "write": "building search index"}
 
 
+def rate_text(done: int, total: int, elapsed: float) -> str:
+    """`` · 120/s · 1:05 left`` on runs longer than two seconds, else ``""``."""
+    if elapsed < 2 or done <= 0 or total <= done:
+        return ""
+    rate = done / elapsed
+    left = int((total - done) / rate)
+    return f" · {rate:,.0f}/s · {left // 60}:{left % 60:02d} left"
+
+
 class RefreshCancelled(Exception):
     """Raised from the progress callback to abandon a refresh when the app closes."""
 
@@ -28,6 +37,8 @@ class RefreshMixin(ScreenBase):
     _first_index = False
     _list_ready_loaded = False
     _last_partial_load = 0.0
+    _phase = ""
+    _phase_started = 0.0
 
     def start_refresh(self) -> None:
         """Incremental re-index in the background (start-up and ``r``)."""
@@ -83,7 +94,11 @@ class RefreshMixin(ScreenBase):
         if phase == "done":
             return
         label = PHASE_LABELS.get(phase, phase)
-        self.index_status = Text(f"{label} {done:,}/{total:,}" if total else f"{label}…")
+        now = time.monotonic()
+        if phase != self._phase:
+            self._phase, self._phase_started = phase, now
+        rate = rate_text(done, total, now - self._phase_started)
+        self.index_status = Text(f"{label} {done:,}/{total:,}{rate}" if total else f"{label}…")
         list_ready = phase == "write" or (phase == "parse" and total and done >= total)
         if self._first_index and phase in ("parse", "write"):
             self.status.set_progress(done, total)
