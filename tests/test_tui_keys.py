@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import importlib
+import inspect
+import pkgutil
 from pathlib import Path
 
 import pytest
@@ -11,13 +14,13 @@ from textual.binding import Binding
 from textual.command import CommandPalette
 from textual.filter import Monochrome, NoColor
 
+import reader.tui
 from reader.config import Config
 from reader.tui import app as app_module
 from reader.tui.app import binding_sections, validate_keymap
 from reader.tui.keymap import key_rows, keys_markdown
 from reader.tui.screens.help import HelpScreen
 from reader.tui.widgets.article_list import ArticleList
-from reader.tui.widgets.category_tree import CategoryTree
 
 
 def test_every_binding_has_a_unique_id() -> None:
@@ -29,25 +32,21 @@ def test_every_binding_has_a_unique_id() -> None:
             assert binding.id, binding
             assert binding.id not in seen, binding.id
             seen.add(binding.id)
-    # No binding of ours lacks an id (not just those listed).
-    from reader.tui.app import ReaderApp
-    from reader.tui.screens.links import LinkPrompt
-    from reader.tui.screens.main import MainScreen
-    from reader.tui.widgets.article_view import ArticleView
-    from reader.tui.widgets.search_bar import SearchInput
-
-    for cls in (
-        ReaderApp,
-        MainScreen,
-        CategoryTree,
-        ArticleList,
-        ArticleView,
-        SearchInput,
-        LinkPrompt,
-        HelpScreen,
-    ):
-        for binding in cls.BINDINGS:
-            assert isinstance(binding, Binding) and binding.id, (cls, binding)
+    # No binding of ours lacks an id: every class in reader.tui that declares BINDINGS.
+    listed = {b.id for _, bindings in binding_sections() for b in bindings}
+    found = 0
+    for info in pkgutil.walk_packages(reader.tui.__path__, "reader.tui."):
+        module = importlib.import_module(info.name)
+        for cls in vars(module).values():
+            if not (inspect.isclass(cls) and cls.__module__ == info.name):
+                continue
+            if "BINDINGS" not in vars(cls):
+                continue
+            found += 1
+            for binding in cls.BINDINGS:
+                assert isinstance(binding, Binding) and binding.id, (cls, binding)
+                assert binding.id in listed, (cls, binding.id)
+    assert found >= 8
 
 
 def test_keys_md_is_generated_from_the_bindings() -> None:
