@@ -646,8 +646,7 @@ def _cmd_tui(args: argparse.Namespace) -> int:
     roots = _roots(args, config)
     if args.theme:
         config.theme = args.theme
-    from reader.tui.app import run_app
-    from reader.tui.keymap import validate_keymap
+    from reader.tui.app import run_app, validate_keymap
 
     try:
         config.keymap = validate_keymap(config.keymap)

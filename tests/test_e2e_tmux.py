@@ -8,6 +8,7 @@ traceback appeared. Skipped only when ``tmux`` is not installed: without an inst
 from __future__ import annotations
 
 import os
+import re
 import shlex
 import shutil
 import subprocess
@@ -180,3 +181,65 @@ def test_first_open_of_a_bigger_collection(tmp_path: Path, pane_factory) -> None
     assert "All articles · 150" in text
     pane.keys("q")
     assert "EXIT=0" in pane.wait_for(lambda t: "EXIT=" in t, "newsreader to exit")
+
+
+def _command(root: Path) -> str:
+    return f"{shlex.quote(NEWSREADER or '')} {shlex.quote(str(root))}; echo EXIT=$?; sleep 60"
+
+
+def _env() -> dict[str, str]:
+    env = {k: os.environ[k] for k in os.environ if k.startswith("XDG_")}
+    env.update(TERM="xterm-256color", LANG="C.UTF-8", LC_ALL="C.UTF-8")
+    return env
+
+
+@pytest.mark.skipif(NEWSREADER is None or TMUX is None, reason="needs newsreader and tmux on PATH")
+def test_escape_never_quits_and_bursts_edit_as_typed(tmp_path: Path, pane_factory) -> None:
+    root = small_collection(tmp_path / "posts", 12)
+    pane = pane_factory(_command(root), _env())
+    # Type-ahead: sent at once, right after launch, before the first screen is drawn.
+    pane.keys("/zz", literal=True)
+    text = pane.wait_for(lambda t: " indexed" in t and "Search: zz" in t, "the query zz")
+    assert "/ zz" in text
+    pane.keys("Escape")
+    pane.wait_for(lambda t: "Search: zz" not in t and "All articles" in t, "search left")
+    pane.keys("Escape")
+    pane.keys("Escape")
+    # A letter right after ESC reads as alt+letter: leave the terminal's ESC gap first.
+    time.sleep(0.5)
+    pane.keys("u")
+    pane.wait_for(lambda t: "Unread · " in t, "the Unread view")
+    pane.keys("Escape")
+    text = pane.wait_for(lambda t: "All articles · 12" in t, "all articles again")
+    assert "EXIT=" not in text
+    time.sleep(0.5)
+    # Bursts into the search box, each in one write.
+    pane.keys("/ab\x7f\x7fxyz", literal=True)
+    pane.wait_for(lambda t: "/ xyz" in t and "Search: xyz" in t, "xyz in the box")
+    pane.keys("\x15互联网", literal=True)
+    pane.wait_for(lambda t: "/ 互联网" in t and "Search: 互联网" in t, "互联网 in the box")
+    pane.keys("Escape")
+    pane.wait_for(lambda t: "All articles · 12" in t, "search left again")
+    time.sleep(0.5)
+    pane.keys("q")
+    assert "EXIT=0" in pane.wait_for(lambda t: "EXIT=" in t, "newsreader to exit")
+
+
+@pytest.mark.skipif(NEWSREADER is None or TMUX is None, reason="needs newsreader and tmux on PATH")
+def test_hang_up_keeps_the_reading_position(tmp_path: Path, pane_factory) -> None:
+    root = small_collection(tmp_path / "posts", 3)
+    env = _env()
+    pane = pane_factory(_command(root), env)
+    pane.wait_for(lambda t: "3 indexed" in t, "the first index")
+    pane.keys("Enter")
+    pane.wait_for(lambda t: "第2篇的第0段" in t, "the article")
+    pane.keys("PageDown")
+    text = pane.wait_for(lambda t: "第2篇的第0段" not in t, "the article scrolled")
+    first = min(int(m) for m in re.findall(r"第2篇的第(\d+)段", text))
+    pane.kill()  # the terminal goes away: SIGHUP
+    again = pane_factory(_command(root), env)
+    again.wait_for(lambda t: "3 indexed" in t, "the index again")
+    again.keys("Enter")
+    text = again.wait_for(lambda t: "q Back" in t and "第2篇的第" in t, "the article again")
+    assert min(int(m) for m in re.findall(r"第2篇的第(\d+)段", text)) == first
+    again.keys("q", "q")

@@ -218,11 +218,14 @@ async def test_q_quits_from_the_list() -> None:
     assert app.return_value == 0
 
 
-async def test_escape_quits_from_the_list() -> None:
+async def test_escape_on_the_list_does_not_quit_q_does() -> None:
     app = make_app(SAMPLE)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         await pilot.press("escape")
+        await pilot.pause()
+        assert app.is_running and app.return_value is None
+        await pilot.press("q")
         await pilot.pause()
     assert app.return_value == 0
 

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import shutil
 from collections.abc import Iterable
 from pathlib import Path
 
 from conftest import write_post
 from textual.pilot import Pilot
+from textual.worker import WorkerCancelled
 
 from reader.config import Config
 from reader.tui.app import ReaderApp
@@ -31,7 +33,9 @@ async def settle(pilot: Pilot, *, timeout: float = 30.0) -> None:
     deadline = loop.time() + timeout
     while True:
         await pilot.pause()
-        await app.workers.wait_for_complete()
+        # An exclusive worker replaced by a newer one is cancelled: wait for that one.
+        with contextlib.suppress(WorkerCancelled):
+            await app.workers.wait_for_complete()
         await pilot.pause()
         if not any(w.is_running for w in app.workers) and loop.time() < deadline:
             await pilot.pause()

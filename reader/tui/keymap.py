@@ -2,11 +2,13 @@
 
 Every binding of the app carries an id such as ``list.toggle_read``; ``[keymap]`` in the
 config maps ids to comma-separated keys and is applied with ``App.set_keymap``.
+Pure: the binding sections are passed in (the app owns the list, see
+``reader.tui.app.binding_sections``), so this module imports no screen or widget.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from textual.binding import Binding
@@ -29,37 +31,18 @@ class KeyRow:
     description: str
 
 
-def binding_sections() -> list[tuple[str, list[Binding]]]:
-    """Every section of the app with its bindings, in display order."""
-    from reader.tui.app import ReaderApp
-    from reader.tui.screens.help import HelpScreen
-    from reader.tui.screens.links import LinkPrompt
-    from reader.tui.screens.main import MainScreen
-    from reader.tui.widgets.article_list import ArticleList
-    from reader.tui.widgets.article_view import ArticleView
-    from reader.tui.widgets.category_tree import CategoryTree
-    from reader.tui.widgets.search_bar import SearchInput
-
-    sources = [
-        ("Everywhere", ReaderApp),
-        ("Main screen", MainScreen),
-        ("Categories", CategoryTree),
-        ("Article list", ArticleList),
-        ("Article", ArticleView),
-        ("Search", SearchInput),
-        ("Link picker", LinkPrompt),
-        ("Help", HelpScreen),
-    ]
-    sections = []
-    for title, cls in sources:
-        bindings = [b for b in cls.BINDINGS if isinstance(b, Binding) and b.id]
-        sections.append((title, bindings))
-    return sections
+Section = tuple[str, Sequence[Binding]]
+"""A section title and its bindings (those with an id), in display order."""
 
 
-def known_ids() -> set[str]:
+def section_of(title: str, bindings: Iterable[object]) -> Section:
+    """The bindings of a ``BINDINGS`` list that carry an id, as one section."""
+    return (title, [b for b in bindings if isinstance(b, Binding) and b.id])
+
+
+def known_ids(sections: Iterable[Section]) -> set[str]:
     """All binding ids (what ``[keymap]`` may name)."""
-    return {b.id for _, bindings in binding_sections() for b in bindings if b.id}
+    return {b.id for _, bindings in sections for b in bindings if b.id}
 
 
 def _check_key(key: str) -> bool:
@@ -77,9 +60,8 @@ def _check_key(key: str) -> bool:
     return name in _NAMED_KEYS or key_to_character(name) is not None
 
 
-def validate_keymap(keymap: Mapping[str, str]) -> dict[str, str]:
+def validate_keymap(keymap: Mapping[str, str], ids: set[str]) -> dict[str, str]:
     """Check ids and keys of a ``[keymap]``; raise ``ValueError`` with a one-line message."""
-    ids = known_ids()
     clean: dict[str, str] = {}
     for action_id, keys in keymap.items():
         if action_id not in ids:
@@ -109,11 +91,11 @@ def display_keys(keys: str) -> str:
     return ", ".join(shown)
 
 
-def key_rows(keymap: Mapping[str, str] | None = None) -> list[KeyRow]:
+def key_rows(sections: Iterable[Section], keymap: Mapping[str, str] | None = None) -> list[KeyRow]:
     """The key reference with ``keymap`` applied."""
     keymap = keymap or {}
     rows = []
-    for section, bindings in binding_sections():
+    for section, bindings in sections:
         for binding in bindings:
             assert binding.id
             keys = keymap.get(binding.id, binding.key)
@@ -121,12 +103,12 @@ def key_rows(keymap: Mapping[str, str] | None = None) -> list[KeyRow]:
     return rows
 
 
-def keys_markdown() -> str:
-    """docs/KEYS.md, generated from the bindings (``python -m reader.tui.keymap``)."""
+def keys_markdown(rows: Iterable[KeyRow]) -> str:
+    """docs/KEYS.md, generated from the bindings (``python -m reader.tui.keysdoc``)."""
     lines = [
         "# Keys",
         "",
-        "Generated from the bindings by `python -m reader.tui.keymap > docs/KEYS.md`;",
+        "Generated from the bindings by `python -m reader.tui.keysdoc > docs/KEYS.md`;",
         "`tests/test_tui_keys.py` checks that it is current.",
         "",
         "Every binding has an id. Remap keys in `config.toml`:",
@@ -147,14 +129,10 @@ def keys_markdown() -> str:
         "",
     ]
     section = None
-    for row in key_rows():
+    for row in rows:
         if row.section != section:
             section = row.section
             lines += ["", f"## {section}", "", "| keys | action | id |", "|---|---|---|"]
         keys = row.keys.replace("|", "\\|")
         lines.append(f"| `{keys}` | {row.description} | `{row.id}` |")
     return "\n".join(lines).replace("\n\n\n", "\n\n") + "\n"
-
-
-if __name__ == "__main__":  # pragma: no cover
-    print(keys_markdown(), end="")

@@ -1,7 +1,8 @@
-"""The help screen: every binding with its keys and id, generated from the bindings."""
+"""The help screen: every binding with its keys and id (rows built by the app)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import ClassVar
 
 from rich.table import Table
@@ -12,11 +13,11 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from reader.tui.keymap import key_rows
+from reader.tui.keymap import KeyRow
 
 
 class HelpScreen(ModalScreen[None]):
-    """Lists every binding (with the user's keymap applied)."""
+    """Lists the key rows it is given (every binding, the user's keymap applied)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,q,question_mark", "close", "Close", id="help.close"),
@@ -49,9 +50,9 @@ class HelpScreen(ModalScreen[None]):
     }
     """
 
-    def __init__(self, keymap: dict[str, str] | None = None) -> None:
+    def __init__(self, rows: Sequence[KeyRow]) -> None:
         super().__init__()
-        self.keymap = keymap or {}
+        self.rows = list(rows)
 
     def compose(self) -> ComposeResult:
         with Vertical() as box:
@@ -69,7 +70,7 @@ class HelpScreen(ModalScreen[None]):
         table.add_column("Action", ratio=1)
         table.add_column("Id", style="dim", no_wrap=True)
         section = None
-        for row in key_rows(self.keymap):
+        for row in self.rows:
             if row.section != section:
                 if section is not None:
                     table.add_row("", "", "")

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, ClassVar
 
+from rich.style import Style
 from rich.text import Text
 from textual.binding import Binding, BindingType
 from textual.message import Message
@@ -100,6 +101,36 @@ class CategoryTree(Tree[NodeData]):
         def __init__(self, kind: str) -> None:
             super().__init__()
             self.kind = kind
+
+    def _node_depth(self, node: TreeNode[NodeData]) -> int:
+        depth = 0
+        parent = node.parent
+        while parent is not None and parent is not self.root:
+            depth += 1
+            parent = parent.parent
+        return depth
+
+    def _prefix_width(self, node: TreeNode[NodeData]) -> int:
+        icon = self.ICON_NODE if node.allow_expand else ""
+        return self._node_depth(node) * self.guide_depth + len(icon)
+
+    def render_label(self, node: TreeNode[NodeData], base_style: Style, style: Style) -> Text:
+        """The label, its name elided with … so that the counts are never cut."""
+        text = super().render_label(node, base_style, style)
+        room = self.scrollable_content_region.width - self._node_depth(node) * self.guide_depth
+        if room <= 0 or text.cell_len <= room or not node._label.spans:
+            return text
+        counts_start = len(text) - (len(node._label) - node._label.spans[-1].start)
+        name, counts = text[:counts_start], text[counts_start:]
+        name.truncate(max(1, room - counts.cell_len), overflow="ellipsis")
+        return Text.assemble(name, counts, no_wrap=True, end="")
+
+    def natural_width(self) -> int:
+        """Cells the widest visible line needs, names not elided."""
+        lines = self._tree_lines
+        if not lines:
+            return 0
+        return max(self._prefix_width(line.node) + line.node._label.cell_len for line in lines)
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(Text("Library"), id=id)
@@ -200,6 +231,8 @@ class CategoryTree(Tree[NodeData]):
                 if (auto_open and open_top and len(path) == 2) or parent.data in expanded:
                     parent.expand()
         for kind, title in FACETS:
+            if self._facet_values.get(kind) == []:
+                continue  # known to be empty: hidden
             group_data = FacetGroup(kind)
             group = root.add(Text(title, style="bold"), group_data, allow_expand=True)
             self._by_data[group_data] = group
@@ -215,8 +248,12 @@ class CategoryTree(Tree[NodeData]):
 
     def _fill_facet(self, group: TreeNode[NodeData], kind: str, values: list[CountRow]) -> None:
         group.remove_children()
-        if not values:
-            group.add_leaf(Text("(none)", style="dim"), None)  # type: ignore[arg-type]
+        if not values:  # nothing to filter by: the group goes away
+            self._by_data.pop(FacetGroup(kind), None)
+            if self.cursor_node is group:
+                self.cursor_line = max(0, self.cursor_line - 1)
+            group.remove()
+            return
         for value, total, unread in values:
             data = ListFilter(kind, (value,))  # type: ignore[arg-type]
             self._by_data[data] = group.add_leaf(count_label(value, unread, total), data)

@@ -5,10 +5,12 @@ from __future__ import annotations
 from typing import ClassVar
 
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.message import Message
+from textual.widget import Widget
 from textual.widgets import Input, Static
 
 from reader.library.sanitize import clean_text
@@ -28,6 +30,41 @@ class SearchInput(Input):
     class ToResults(Message):
         """Down arrow: move to the results without leaving search."""
 
+    results: Widget | None = None
+    """Where Enter, Escape and Down move focus at once (set by the screen), so that the
+    next keys of a burst already go there."""
+
+    def _focus_results(self) -> None:
+        if self.results is not None:
+            self.screen.set_focus(self.results)
+
+    async def action_submit(self) -> None:
+        await super().action_submit()
+        self._focus_results()
+
+    async def _on_key(self, event: events.Key) -> None:
+        """Edit keys (backspace, ctrl+u …) apply here, in order with the typed characters.
+
+        Textual inserts characters as the input reads them but runs the input's bindings
+        only once the key has bubbled up to the app, so a burst such as ``ab⌫⌫xyz`` gave
+        ``abx``. A key that arrives after focus moved on (Enter, then more keys) goes to
+        the focused widget instead of into the box.
+        """
+        focused = self.screen.focused  # has_focus changes only when Blur is handled
+        if focused is not None and focused is not self:
+            event.stop()
+            event.prevent_default()
+            focused._forward_event(events.Key(event.key, event.character))
+            return
+        for namespace, bindings in self.screen._modal_binding_chain:
+            if namespace is not self:
+                continue
+            for binding in bindings.key_to_bindings.get(event.key, ()):
+                if not binding.priority and await self.app.run_action(binding.action, self):
+                    event.stop()
+                    event.prevent_default()
+                    return
+
     def on_mount(self) -> None:
         self.cursor_blink = False  # steady cursor: no needless animation
 
@@ -37,9 +74,11 @@ class SearchInput(Input):
 
     def action_leave(self) -> None:
         self.post_message(self.Leave())
+        self._focus_results()
 
     def action_to_results(self) -> None:
         self.post_message(self.ToResults())
+        self._focus_results()
 
 
 class SearchBar(Horizontal):

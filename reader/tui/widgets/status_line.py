@@ -29,7 +29,7 @@ class StatusLine(Horizontal):
         color: $text-muted;
     }
     StatusLine > ProgressBar {
-        width: 30;
+        width: 16;
         height: 1;
         display: none;
     }

@@ -1,0 +1,150 @@
+"""Refresh: the incremental re-index in a thread worker, its progress and its report."""
+
+from __future__ import annotations
+
+import time
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual import on, work
+from textual.worker import get_current_worker
+
+from reader.tui import messages as msg
+from reader.tui.session.base import ScreenBase
+
+if TYPE_CHECKING:
+    from reader.library.model import Progress
+
+PHASE_LABELS = {"scan": "scanning", "parse": "indexing", "write": "building search index"}
+
+
+def rate_text(done: int, total: int, elapsed: float) -> str:
+    """`` · 120/s · 1:05 left`` on runs longer than two seconds, else ``""``."""
+    if elapsed < 2 or done <= 0 or total <= done:
+        return ""
+    rate = done / elapsed
+    left = int((total - done) / rate)
+    return f" · {rate:,.0f}/s · {left // 60}:{left % 60:02d} left"
+
+
+class RefreshCancelled(Exception):
+    """Raised from the progress callback to abandon a refresh when the app closes."""
+
+
+class RefreshMixin(ScreenBase):
+    """Start-up refresh and ``r``; the list fills as soon as the metadata pass has rows."""
+
+    _first_index = False
+    _list_ready_loaded = False
+    _last_partial_load = 0.0
+    _phase = ""
+    _phase_started = 0.0
+
+    def start_refresh(self) -> None:
+        """Incremental re-index in the background (start-up and ``r``)."""
+        if self.indexing:
+            self.notify("Already indexing.")
+            return
+        self.indexing = True
+        self._first_index = False
+        self._list_ready_loaded = False
+        self._last_partial_load = 0.0
+        self.index_status = Text("checking for changes…")
+        self._update_status()
+        self._refresh_worker()
+
+    @work(thread=True, exclusive=True, group="refresh", description="refresh index")
+    def _refresh_worker(self) -> None:
+        worker = get_current_worker()
+        last_phase = ""
+        last_time = 0.0
+
+        def progress(p: Progress) -> None:
+            nonlocal last_phase, last_time
+            if worker.is_cancelled:  # the app is closing: stop indexing now
+                raise RefreshCancelled
+            # Throttled, but never drop a phase change or the end of a phase.
+            now = time.monotonic()
+            if p.phase == last_phase and p.done < p.total and now - last_time < 0.1:
+                return
+            last_phase, last_time = p.phase, now
+            self.post_message(msg.IndexProgress(p.phase, p.done, p.total))
+
+        try:
+            with self.backend.worker_collection() as collection:
+                if collection.count() == 0:
+                    self.post_message(msg.IndexEmpty())
+                report = collection.refresh(progress)
+        except RefreshCancelled:
+            return
+        except Exception as exc:
+            if not worker.is_cancelled:
+                self.post_message(msg.RefreshFailed(f"{type(exc).__name__}: {exc}"))
+            return
+        if not worker.is_cancelled:
+            self.post_message(msg.Refreshed(report))
+
+    @on(msg.IndexEmpty)
+    def _index_empty(self) -> None:
+        self._first_index = True
+
+    @on(msg.IndexProgress)
+    def _on_progress(self, event: msg.IndexProgress) -> None:
+        phase, done, total = event.phase, event.done, event.total
+        if phase == "done":
+            return
+        label = PHASE_LABELS.get(phase, phase)
+        now = time.monotonic()
+        if phase != self._phase:
+            self._phase, self._phase_started = phase, now
+        rate = rate_text(done, total, now - self._phase_started)
+        self.index_status = Text(f"{label} {done:,}/{total:,}{rate}" if total else f"{label}…")
+        list_ready = phase == "write" or (phase == "parse" and total and done >= total)
+        if self._first_index and phase in ("parse", "write"):
+            self.status.set_progress(done, total)
+        if list_ready and not self._list_ready_loaded:
+            # The list is complete (search may still be building): show it now.
+            self._list_ready_loaded = True
+            self.load_list()
+            self.load_counts()
+        elif self._first_index and phase == "parse" and done:
+            now = time.monotonic()
+            if now - self._last_partial_load > 1.0:
+                # First open of a big collection: usable as soon as rows exist.
+                self._last_partial_load = now
+                self.load_list()
+                self.load_counts()
+        self._update_status()
+
+    @on(msg.Refreshed)
+    def _on_refreshed(self, event: msg.Refreshed) -> None:
+        report = event.report
+        self.indexing = False
+        self.status.hide_progress()
+        changes = []
+        if report.added:
+            changes.append(f"+{report.added:,}")
+        if report.updated:
+            changes.append(f"~{report.updated:,}")
+        if report.removed:
+            changes.append(f"−{report.removed:,}")
+        text = f"{report.articles:,} indexed"
+        if changes:
+            text += " (" + " ".join(changes) + ")"
+        if report.skipped:
+            text += f", {len(report.skipped):,} skipped"
+        self.index_status = Text(text)
+        self._update_status()
+        if report.added or report.updated or report.removed or self._first_index:
+            self.load_list()
+            self.load_counts()
+        elif self.search is not None and self.search.pending:
+            self.load_list()  # the search ran on a partial index: run it on the whole
+
+    @on(msg.RefreshFailed)
+    def _on_refresh_failed(self, event: msg.RefreshFailed) -> None:
+        self.indexing = False
+        self.status.hide_progress()
+        self.index_status = Text(f"indexing failed: {event.message}", style="red")
+        self._update_status()
+        self.notify(f"Indexing failed: {event.message}", severity="error", markup=False)
