@@ -39,6 +39,12 @@ query language:
 """
 
 
+_FULL_REFRESH_HELP = (
+    "before answering, stat every file (finds files edited in place; "
+    "default: changed directories only)"
+)
+
+
 class UsageError(Exception):
     """Bad command-line use: reported in one line, exit code 2."""
 
@@ -140,6 +146,11 @@ def _subcommand_parser() -> argparse.ArgumentParser:
     p.add_argument("paths", nargs="*", type=Path, metavar="PATH")
     p.add_argument("--json", action="store_true", help="print a JSON summary")
     p.add_argument("--workers", type=int, default=None, help="parser processes (default: cores)")
+    p.add_argument(
+        "--full",
+        action="store_true",
+        help="stat every file (finds files edited in place; default: changed directories only)",
+    )
     _common(p)
 
     p = sub.add_parser(
@@ -153,6 +164,7 @@ def _subcommand_parser() -> argparse.ArgumentParser:
     p.add_argument("--limit", type=_non_negative, default=20, help="0 = no limit (default 20)")
     p.add_argument("--sort", choices=("relevance", "date"), default="relevance")
     p.add_argument("--json", action="store_true")
+    p.add_argument("--full-refresh", action="store_true", help=_FULL_REFRESH_HELP)
     _common(p)
 
     p = sub.add_parser("show", help="print one article file")
@@ -172,6 +184,7 @@ def _subcommand_parser() -> argparse.ArgumentParser:
     p.add_argument("--sort", choices=("date", "title"), default="date")
     p.add_argument("--limit", type=_non_negative, default=50, help="0 = no limit (default 50)")
     p.add_argument("--json", action="store_true")
+    p.add_argument("--full-refresh", action="store_true", help=_FULL_REFRESH_HELP)
     _common(p)
 
     p = sub.add_parser("categories", help="the category tree with counts")
@@ -225,7 +238,9 @@ def _open(args: argparse.Namespace, *, refresh: bool = True, progress: bool = Fa
     collection = Collection(_roots(args, _config(args)))
     if refresh:
         report = collection.refresh(
-            _progress_printer() if progress else None, workers=getattr(args, "workers", None)
+            _progress_printer() if progress else None,
+            workers=getattr(args, "workers", None),
+            full=getattr(args, "full_refresh", False),
         )
         _warn_skipped(report.skipped)
     for warning in getattr(collection, "warnings", ()):
@@ -309,7 +324,7 @@ def _cmd_index(args: argparse.Namespace) -> int:
     collection = _open(args, refresh=False)
     try:
         report = collection.refresh(
-            None if args.json else _progress_printer(), workers=args.workers
+            None if args.json else _progress_printer(), workers=args.workers, full=args.full
         )
     finally:
         collection.close()
@@ -360,10 +375,12 @@ def _cmd_search(args: argparse.Namespace) -> int:
 
 
 def _cmd_list(args: argparse.Namespace) -> int:
+    from reader.library.records import Filter
+
     collection = _open(args)
     try:
         category = _category_path(args.category) if args.category else None
-        ids = collection.ids(category=category, sort=args.sort)
+        ids = collection.ids(Filter(category=category), sort=args.sort)
         if args.limit:
             ids = ids[: args.limit]
         rows = collection.rows(ids)

@@ -17,8 +17,9 @@ from rich.text import Text
 from reader.library.sanitize import printable
 
 if TYPE_CHECKING:
-    from reader.library.index import ArticleRow, SearchResult
     from reader.library.model import Progress as IndexProgress
+    from reader.library.records import ArticleRow
+    from reader.library.search import SearchResult
 
 
 def _console() -> Console:
