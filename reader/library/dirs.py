@@ -30,6 +30,7 @@ RACY_NS = 2_000_000_000
 """A directory stamp this close to the time it was read is not trusted (see above)."""
 UNTRUSTED = -1
 """Stored instead of an mtime that must not be trusted: the directory is listed next time."""
+now_ns = time.time_ns  # the clock stamps are compared with (replaced in tests)
 
 
 class DirTable:
@@ -64,7 +65,7 @@ class DirTable:
         key = to_db(os.fspath(path))
         self.visited.add(key)
         mtime, ctime = st.st_mtime_ns, st.st_ctime_ns
-        if time.time_ns() - max(mtime, ctime) < RACY_NS:
+        if now_ns() - max(mtime, ctime) < RACY_NS:
             mtime = UNTRUSTED
         self.listed[key] = (mtime, ctime)
 

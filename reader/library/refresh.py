@@ -98,6 +98,7 @@ class Refresher:
         self.started = started
         self.pool: Executor | None = None
         self.slots: dict[int, int] = {}
+        self.walked = 0
         self.skipped_keys: set[str] = set()  # keys in the skipped table when the run began
         self.empty = False  # no articles when the run began: id slots need no lookup
 
@@ -134,25 +135,15 @@ class Refresher:
         Only rows of listed directories (and of files given as roots) are loaded: small
         ints only, as this holds them while the walk runs (a full walk holds every row).
         """
-        walked = list(self._walk(items))
-        listed = self.dirs.listed_known_ids()
-        gone_dirs = self.dirs.removed_ids()
-        where = "" if self.dirs.full else self._in_dirs(listed)
-        known: dict[str, tuple[int, int, int, int]] = {
-            key: (id_, m, s, hash(path))
-            for key, id_, path, m, s in self.conn.execute(
-                f"SELECT key, id, path, mtime_ns, size FROM articles{where}", listed
-            )
-        }
-        walked_dirs = {*listed, *gone_dirs}
-        skipped_known: dict[str, tuple[str, int, int, str]] = {}
-        for key, path, m, s, reason, dir_ in self.conn.execute(
-            "SELECT key, path, mtime_ns, size, reason, dir FROM skipped"
-        ):
-            if self.dirs.full or dir_ is None or dir_ in walked_dirs:
-                skipped_known[key] = (path, m, s, reason)
-            else:  # in an unchanged directory: reported again, not read again
-                self.report.skipped.append(SkippedFile(Path(from_db(path)), reason))
+        walked: Iterable[FoundFile | SkippedFile]
+        if self.dirs.full:  # every row is compared: load them first, stream the walk
+            known, skipped_known = self._known(""), self._skipped_known(None)
+            walked = self._walk(items)
+        else:  # the walk decides which rows to load
+            walked = list(self._walk(items))
+            listed = self.dirs.listed_known_ids()
+            known = self._known(self._in_dirs(listed), listed)
+            skipped_known = self._skipped_known({*listed, *self.dirs.removed_ids()})
         self.skipped_keys = set(skipped_known)
         self.empty = self.conn.execute("SELECT 1 FROM articles LIMIT 1").fetchone() is None
         seen: set[str] = set()
@@ -177,10 +168,10 @@ class Refresher:
                 self.report.skipped.append(SkippedFile(item.path, old_skip[3]))
                 continue
             todo.append((item, old[0] if old else None))
-        n = len(walked)
-        self.notify(Progress("scan", n, n, f"{len(todo)} new or changed files"))
+        self.notify(Progress("scan", self.walked, self.walked, f"{len(todo)} new or changed files"))
         removed = [v[0] for k, v in known.items() if k not in seen]
-        if gone_dirs:
+        gone_dirs = [] if self.dirs.full else self.dirs.removed_ids()
+        if gone_dirs:  # their rows were not loaded
             marks = ",".join("?" * len(gone_dirs))
             removed += [
                 r[0]
@@ -199,9 +190,31 @@ class Refresher:
 
     def _walk(self, items: Iterable[FoundFile | SkippedFile]) -> Iterator[FoundFile | SkippedFile]:
         for n, item in enumerate(items, 1):
+            self.walked = n
             if n % 2000 == 0:
                 self.notify(Progress("scan", n, 0, "looking for changed files"))
             yield item
+
+    def _known(self, where: str, args: Sequence[int] = ()) -> dict[str, tuple[int, int, int, int]]:
+        """key → (id, mtime, size, hash of the path) of the rows to compare: small ints only,
+        as a full walk holds every article while it runs (the TUI's peak memory)."""
+        sql = f"SELECT key, id, path, mtime_ns, size FROM articles{where}"
+        return {
+            key: (id_, m, s, hash(path)) for key, id_, path, m, s in self.conn.execute(sql, args)
+        }
+
+    def _skipped_known(self, dirs: set[int] | None) -> dict[str, tuple[str, int, int, str]]:
+        """Stored skips of the walked directories (all when ``dirs`` is None); the others
+        are reported again without reading their files."""
+        out: dict[str, tuple[str, int, int, str]] = {}
+        for key, path, m, s, reason, dir_ in self.conn.execute(
+            "SELECT key, path, mtime_ns, size, reason, dir FROM skipped"
+        ):
+            if dirs is None or dir_ is None or dir_ in dirs:
+                out[key] = (path, m, s, reason)
+            else:
+                self.report.skipped.append(SkippedFile(Path(from_db(path)), reason))
+        return out
 
     @staticmethod
     def _in_dirs(ids: list[int]) -> str:
