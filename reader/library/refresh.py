@@ -15,6 +15,7 @@ import sqlite3
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Executor
+from functools import partial
 from pathlib import Path
 
 from reader.library.dirs import DirTable
@@ -242,7 +243,7 @@ class Refresher:
 
     def _remove(self, removed: list[int]) -> None:
         for chunk in chunks(removed, FTS_BATCH):
-            self._write(lambda chunk=chunk: self._delete_ids(list(chunk)))
+            self._write(partial(self._delete_ids, list(chunk)))
         self.report.removed = len(removed)
 
     def _delete_ids(self, ids: list[int]) -> None:
@@ -306,7 +307,7 @@ class Refresher:
             batch.extend(chunk)
             done += len(chunk)
             if len(batch) >= PARSE_BATCH:
-                self._write(lambda b=batch: self._store(b, by_key))
+                self._write(partial(self._store, batch, by_key))
                 batch = []
             self.notify(Progress("parse", done, total, "reading new and changed files"))
         if batch:
@@ -418,7 +419,7 @@ class Refresher:
         for rows in results:
             batch.extend(rows)
             if len(batch) >= FTS_BATCH:
-                self._write(lambda b=batch: self._insert_fts(b))
+                self._write(partial(self._insert_fts, batch))
                 done += len(batch)
                 batch = []
             # Every prepared chunk (a quarter batch) moves the display, not only each write.

@@ -12,6 +12,7 @@ import sqlite3
 import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Literal
 
 from reader.library.cjk import CJK_RANGES, TITLE_MARK, cjk_runs, cjk_tokens
 from reader.library.query import Query, Term, parse_query
@@ -179,7 +180,11 @@ def filter_sql(store: Store, q: Query) -> Where:
     where = Where()
     for wanted in q.category:
         where.nodes(_match_nodes(store.category_nodes(), wanted))
-    for kind, wanted_list in (("author", q.author), ("tag", q.tag)):
+    facets: tuple[tuple[Literal["author", "tag"], list[str]], ...] = (
+        ("author", q.author),
+        ("tag", q.tag),
+    )
+    for kind, wanted_list in facets:
         if not wanted_list:
             continue
         values = store.facet_values(kind)
