@@ -18,8 +18,8 @@ from concurrent.futures import Executor
 from functools import partial
 from pathlib import Path
 
+from reader.library import discover as _discover
 from reader.library.dirs import DirTable
-from reader.library.discover import discover
 from reader.library.fsnames import from_db, to_db
 from reader.library.model import FoundFile, IndexReport, Progress, SkippedFile
 from reader.library.pool import (
@@ -106,7 +106,7 @@ class Refresher:
     def run(self, roots: Sequence[Path], *, full: bool) -> None:
         try:
             self.dirs = DirTable(self.conn, full=full)
-            todo, removed = self._scan(discover(roots, self.dirs))
+            todo, removed = self._scan(_discover.discover(roots, self.dirs))
             self.report.dirs_listed = len(self.dirs.listed)
             if todo or removed:  # writing: a bigger page cache speeds FTS merges
                 self.conn.execute(f"PRAGMA cache_size = -{WRITE_CACHE_KB}")
