@@ -10,7 +10,9 @@ from hypothesis import strategies as st
 
 from reader.library.index import Collection
 from reader.library.query import Term
-from reader.library.search import _matcher, fold, make_snippet, term_expression
+from reader.library.search import term_expression
+from reader.library.snippets import fold, make_snippet
+from reader.library.snippets import matcher as _matcher
 
 
 def write(root: Path, name: str, title: str, body: str, **meta: object) -> None:
