@@ -158,7 +158,7 @@ class Refresher:
                 continue
             key = item.relpath
             path = to_db(os.fspath(item.path))
-            if key in seen or (key not in known and self._elsewhere(key)):
+            if key in seen or (key not in known and not self.empty and self._elsewhere(key)):
                 self.report.skipped.append(
                     SkippedFile(item.path, f"same relative path {key!r} as another file")
                 )
