@@ -216,3 +216,30 @@ def test_cli_commands_see_changes_and_full_flags(
     os.utime(post(root, "b/three.md", "Three edited"), ns=(OLD_NS, OLD_NS + 10**9))
     assert cli(capsys, "index", str(root))["updated"] == 0  # type: ignore[index]
     assert cli(capsys, "index", str(root), "--full")["updated"] == 1  # type: ignore[index]
+
+
+@pytest.mark.parametrize("change", ["add", "rmdir"])
+def test_an_interrupted_refresh_leaves_the_change_for_the_next(
+    root: Path, trusted: None, monkeypatch: pytest.MonkeyPatch, change: str
+) -> None:
+    """Stamps are stored after the files: a refresh killed in between redoes the work."""
+    from reader.library import refresh as refresh_module
+
+    with Collection([root]) as coll:
+        coll.refresh()
+        if change == "add":
+            post(root, "a/five.md", "Five")
+        else:
+            shutil.rmtree(root / "b")
+
+        def crash(*_args: object) -> None:
+            raise KeyboardInterrupt
+
+        with monkeypatch.context() as patch:
+            patch.setattr(refresh_module.Refresher, "_parse", crash)
+            patch.setattr(refresh_module.Refresher, "_remove", crash)
+            with pytest.raises(KeyboardInterrupt):
+                coll.refresh()
+        coll.refresh()
+        expected = ["Five", "Four", "One", "Three", "Two"] if change == "add" else ["One", "Two"]
+        assert titles(coll) == expected

@@ -80,10 +80,8 @@ class DirTable:
         return [self.known[p][0] for p in self.listed if p in self.known]
 
     def assign_ids(self, conn: sqlite3.Connection) -> None:
-        """Give new directories a row (untrusted stamp until :meth:`store_stamps`) and drop
-        the rows of removed ones; inside the caller's transaction."""
-        gone = self.removed_ids()
-        conn.executemany("DELETE FROM dirs WHERE id = ?", [(i,) for i in gone])
+        """Give new directories a row (untrusted stamp until :meth:`finish`); inside the
+        caller's transaction."""
         for path in self.listed:  # parents come before their children (walk order)
             old = self.known.get(path)
             if old is not None:
@@ -107,9 +105,10 @@ class DirTable:
         """The directory row of a file found by the walk (None for a file given as a root)."""
         return self.ids.get(os.path.dirname(file_path))
 
-    def store_stamps(self, conn: sqlite3.Connection) -> None:
-        """Record the listed directories' stamps: only once their files are stored, so an
-        interrupted refresh lists them again."""
+    def finish(self, conn: sqlite3.Connection) -> None:
+        """Drop removed directories and record the listed ones' stamps: only once their
+        files are stored or removed, so an interrupted refresh does the same work again."""
+        conn.executemany("DELETE FROM dirs WHERE id = ?", [(i,) for i in self.removed_ids()])
         conn.executemany(
             "UPDATE dirs SET mtime_ns = ?, ctime_ns = ? WHERE id = ?",
             [(m, c, self.ids[p]) for p, (m, c) in self.listed.items()],

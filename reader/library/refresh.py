@@ -113,11 +113,12 @@ class Refresher:
             self.report.dirs_listed = len(self.dirs.listed)
             if todo or removed:  # writing: a bigger page cache speeds FTS merges
                 self.conn.execute(f"PRAGMA cache_size = -{WRITE_CACHE_KB}")
-            self._write(lambda: self.dirs.assign_ids(self.conn))
+            if self.dirs.listed:
+                self._write(lambda: self.dirs.assign_ids(self.conn))
             self._remove(removed)
             self._parse(todo)
-            if self.dirs.listed:
-                self._write(lambda: self.dirs.store_stamps(self.conn))
+            if self.dirs.listed or self.dirs.removed_ids():
+                self._write(lambda: self.dirs.finish(self.conn))
             self.report.list_seconds = time.perf_counter() - self.started
             self._index_fts()
             self.report.fts_seconds = time.perf_counter() - self.started
