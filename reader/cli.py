@@ -42,6 +42,12 @@ query language:
 """
 
 
+_FULL_REFRESH_HELP = (
+    "before answering, stat every file (finds files edited in place; "
+    "default: changed directories only)"
+)
+
+
 class UsageError(Exception):
     """Bad command-line use: reported in one line, exit code 2."""
 
@@ -218,6 +224,11 @@ def _subcommand_parser() -> tuple[argparse.ArgumentParser, argparse.ArgumentPars
     p.add_argument("paths", nargs="*", type=Path, metavar="PATH")
     p.add_argument("--json", action="store_true", help="print a JSON summary")
     p.add_argument("--workers", type=int, default=None, help="parser processes (default: cores)")
+    p.add_argument(
+        "--full",
+        action="store_true",
+        help="stat every file (finds files edited in place; default: changed directories only)",
+    )
     _common(p, suppress=True)
 
     p = sub.add_parser(
@@ -231,6 +242,7 @@ def _subcommand_parser() -> tuple[argparse.ArgumentParser, argparse.ArgumentPars
     p.add_argument("--limit", type=_non_negative, default=20, help="0 = no limit (default 20)")
     p.add_argument("--sort", choices=("relevance", "date"), default="relevance")
     p.add_argument("--json", action="store_true")
+    p.add_argument("--full-refresh", action="store_true", help=_FULL_REFRESH_HELP)
     _common(p, suppress=True)
     search = p
 
@@ -253,6 +265,7 @@ def _subcommand_parser() -> tuple[argparse.ArgumentParser, argparse.ArgumentPars
     p.add_argument("--sort", choices=("date", "title"), default="date")
     p.add_argument("--limit", type=_non_negative, default=50, help="0 = no limit (default 50)")
     p.add_argument("--json", action="store_true")
+    p.add_argument("--full-refresh", action="store_true", help=_FULL_REFRESH_HELP)
     _common(p, suppress=True)
 
     p = sub.add_parser("categories", help="the category tree with counts")
@@ -310,7 +323,11 @@ def _open(args: argparse.Namespace, *, refresh: bool = True) -> Collection:
     if refresh:
         progress = _progress_printer()
         try:
-            report = collection.refresh(progress, workers=getattr(args, "workers", None))
+            report = collection.refresh(
+                progress,
+                workers=getattr(args, "workers", None),
+                full=getattr(args, "full_refresh", False),
+            )
         finally:
             if progress is not None:
                 progress.close()
@@ -474,11 +491,12 @@ def _dump(data: Any) -> None:
 def _cmd_index(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     collection = _open(args, refresh=False)
+    progress = None if args.json else _progress_printer()
     try:
-        report = collection.refresh(
-            None if args.json else _progress_printer(), workers=args.workers
-        )
+        report = collection.refresh(progress, workers=args.workers, full=args.full)
     finally:
+        if progress is not None:
+            progress.close()
         collection.close()
     _warn_skipped(report.skipped)
     seconds = round(time.perf_counter() - started, 3)
@@ -560,9 +578,11 @@ def _cmd_list(args: argparse.Namespace) -> int:
 def _category_ids(collection: Collection, text: str) -> set[int]:
     """Ids in category ``text`` at any level (or path a/b), exactly as the query's
     ``category:`` matches: the matching is the search's own, not a copy of it."""
+    from reader.library.records import Filter
+
     path = _category_path(text)
     if '"' in text:  # the query language cannot quote it: the exact path from the top
-        return set(collection.ids(category=path))
+        return set(collection.ids(Filter(category=path)))
     ids, _, error = collection.search_ids('category:"' + "/".join(path) + '"', sort="date")
     if error:
         raise UsageError(f"--category {text}: {error}")

@@ -17,8 +17,9 @@ from rich.text import Text
 from reader.library.sanitize import printable
 
 if TYPE_CHECKING:
-    from reader.library.index import ArticleRow, SearchResult
     from reader.library.model import Progress as IndexProgress
+    from reader.library.records import ArticleRow
+    from reader.library.search import SearchResult
 
 
 def _console() -> Console:
@@ -60,11 +61,11 @@ def print_hits(result: SearchResult) -> None:
         head = Text.assemble((_date(hit.row), "dim"), "  ", (hit.row.title, "bold"))
         if hit.row.author:
             head.append(f"  {hit.row.author}", style="cyan")
-        snippet = Text(hit.snippet.replace("\n", " "))
+        line = Text(hit.snippet.replace("\n", " "))
         for start, end in hit.highlights:
-            snippet.stylize("bold yellow", start, end)
+            line.stylize("bold yellow", start, end)
         console.print(head)
-        console.print(Text("    ").append_text(snippet))
+        console.print(Text("    ").append_text(line))
         console.print(Text(f"    {printable(hit.row.path)}", style="dim"))
 
 

@@ -36,11 +36,6 @@ def config_dir() -> Path:
     return _dir("XDG_CONFIG_HOME", platformdirs.user_config_dir(APP_NAME, appauthor=False))
 
 
-def state_dir() -> Path:
-    """Logs and other run-time state."""
-    return _dir("XDG_STATE_HOME", platformdirs.user_state_dir(APP_NAME, appauthor=False))
-
-
 def config_file() -> Path:
     return config_dir() / "config.toml"
 

@@ -7,14 +7,14 @@ import sqlite3
 import pytest
 
 from reader.library.cjk import (
-    cjk_phrase,
     cjk_runs,
     cjk_tokens,
-    has_cjk,
     is_cjk,
     to_index_text,
     word_count,
 )
+from reader.library.query import Term
+from reader.library.search import term_expression
 
 
 @pytest.mark.parametrize("ch", ["网", "あ", "カ", "ー", "한", "々", "𠀀", "Ａ", "ｶ"])
@@ -48,10 +48,10 @@ def test_late_emoji_does_not_glue_words() -> None:
     assert "think" in to_index_text("think🤔twice").split()
 
 
-def test_cjk_phrase() -> None:
-    assert cjk_phrase("网") == '"网"*'
-    assert cjk_phrase("长沙") == '"长沙"'
-    assert cjk_phrase("诚信长沙") == '"诚信 信长 长沙"'
+def test_term_expression_of_cjk_terms() -> None:
+    assert term_expression(Term("网")) == '"网"*'
+    assert term_expression(Term("长沙")) == '"长沙"'
+    assert term_expression(Term("诚信长沙")) == '"诚信 信长 长沙"'
 
 
 def test_cjk_tokens_inner_run_requires_run_end() -> None:
@@ -61,7 +61,6 @@ def test_cjk_tokens_inner_run_requires_run_end() -> None:
 
 def test_runs_and_word_count() -> None:
     assert cjk_runs("ab中文cd日本") == [(2, 4), (6, 8)]
-    assert has_cjk("x中") and not has_cjk("xyz")
     assert word_count("Hello world 你好") == 4
 
 
@@ -79,4 +78,4 @@ def test_phrase_queries_are_exact_substrings() -> None:
     texts = ["诚信长沙建设", "长沙", "沙长", "长 沙", "诚信 长沙", "网络", "互联网", "长沙诚信"]
     for term in ["网", "长沙", "诚信长沙", "沙", "信长"]:
         expected = {i for i, t in enumerate(texts, 1) if term in t}
-        assert _fts_rowids(texts, cjk_phrase(term)) == expected, term
+        assert _fts_rowids(texts, str(term_expression(Term(term)))) == expected, term

@@ -16,7 +16,7 @@ import pytest
 from conftest import write_post
 
 from reader import paths
-from reader.library.index import SCHEMA_VERSION, Collection, collection_key
+from reader.library.index import SCHEMA_VERSION, Collection, Filter, collection_key
 from reader.library.parse import parse_file
 from reader.library.state import StateStore
 
@@ -101,14 +101,14 @@ def test_build_lists_and_article(root: Path) -> None:
         )
         assert got.body == "Alpha body about Docker."
         assert got.warnings[-1].startswith("the file could not be read (unreadable")
-        assert coll.count() == 4 and coll.count(category=("新媒体",)) == 2
+        assert coll.count() == 4 and coll.count(Filter(category=("新媒体",))) == 2
 
 
 def test_undated_sorts_last_and_month_filter(root: Path) -> None:
     with Collection([root]) as coll:
         coll.refresh()
         assert coll.rows(coll.ids()[-1:])[0].title == "Undated"
-        assert [r.title for r in coll.rows(coll.ids(month="2021-07"))] == ["Alpha 长沙"]
+        assert [r.title for r in coll.rows(coll.ids(Filter(month="2021-07")))] == ["Alpha 长沙"]
 
 
 def test_ids_follow_date_even_when_added_later(root: Path) -> None:
@@ -205,8 +205,8 @@ def test_category_counts_every_level_with_unread(root: Path) -> None:
         assert counts[("新媒体", "cnBeta")] == (1, 1)
         paths_in_order = [p for p, _, _ in coll.category_counts()]
         assert paths_in_order.index(("新媒体",)) < paths_in_order.index(("新媒体", "cnBeta"))
-        assert coll.ids(category=("新媒体", "趣头条")) == [coll.id_for_key("posts/a.md")]
-        assert len(coll.ids(category=("新媒体",), unread=True)) == 1
+        assert coll.ids(Filter(category=("新媒体", "趣头条"))) == [coll.id_for_key("posts/a.md")]
+        assert len(coll.ids(Filter(category=("新媒体",), unread=True))) == 1
 
 
 def test_facet_counts(root: Path) -> None:
@@ -217,7 +217,7 @@ def test_facet_counts(root: Path) -> None:
         assert coll.facet_counts("tag") == [("AI", 1, 1)]
         months = coll.facet_counts("month")
         assert months[0] == ("2021-08", 1, 0) and ("2020-01", 1, 1) in months
-        assert coll.ids(author="张三") == coll.ids(tag="ai")
+        assert coll.ids(Filter(author="张三")) == coll.ids(Filter(tag="ai"))
 
 
 def test_state_survives_index_rebuild_and_edits(root: Path) -> None:
@@ -233,8 +233,8 @@ def test_state_survives_index_rebuild_and_edits(root: Path) -> None:
         rows = {r.key: r for r in coll.rows(coll.ids())}
         assert rows["posts/a.md"].read and not rows["posts/a.md"].starred
         assert rows["posts/b.md"].starred
-        assert coll.ids(starred=True) == [rows["posts/b.md"].id]
-        assert len(coll.ids(unread=True)) == 3
+        assert coll.ids(Filter(starred=True)) == [rows["posts/b.md"].id]
+        assert len(coll.ids(Filter(unread=True))) == 3
 
 
 def test_corrupt_index_is_rebuilt_with_warning(root: Path) -> None:
@@ -254,7 +254,7 @@ def test_damaged_pages_are_rebuilt(root: Path) -> None:
     with Collection([root]) as coll:
         coll.refresh()
         db = coll.db_path
-        coll._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        coll.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     data = bytearray(db.read_bytes())
     for offset in range(4096 * 2, len(data), 97):
         data[offset] = 0xAB

@@ -9,7 +9,9 @@ from hypothesis import strategies as st
 
 from reader.library.index import Collection
 from reader.library.query import Term
-from reader.library.search import _matcher, fold, make_snippet, term_expression
+from reader.library.search import term_expression
+from reader.library.snippets import fold, make_snippet
+from reader.library.snippets import matcher as _matcher
 
 DOCS = {
     "cs1.md": (

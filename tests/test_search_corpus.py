@@ -17,7 +17,7 @@ import pytest
 
 from reader.library.cjk import CJK_RANGES
 from reader.library.index import Collection, unpack_plain
-from reader.library.search import fold
+from reader.library.snippets import fold
 
 pytestmark = pytest.mark.corpus
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from test_tui_support import SAMPLE, make_app, screen_text, settle, small_collection
 
-from reader.library.index import Collection
+from reader.library.index import Collection, Filter
 from reader.tui.backend import ListFilter
 from reader.tui.screens.main import MainScreen
 from reader.tui.widgets.article_list import ArticleList
@@ -16,7 +16,7 @@ from reader.tui.widgets.category_tree import CategoryTree
 
 def expected_ids(root: Path, **filters: object) -> list[int]:
     with Collection([root]) as collection:
-        return collection.ids(**filters)  # type: ignore[arg-type]
+        return collection.ids(Filter(**filters))  # type: ignore[arg-type]
 
 
 async def test_first_screen_lists_sample_collection() -> None:

@@ -46,11 +46,6 @@ def is_cjk(ch: str) -> bool:
     return len(ch) == 1 and _CJK_CHAR.match(ch) is not None
 
 
-def has_cjk(text: str) -> bool:
-    """True when ``text`` holds at least one CJK character."""
-    return _CJK_CHAR.search(text) is not None
-
-
 def cjk_runs(text: str) -> list[tuple[int, int]]:
     """Spans ``(start, end)`` of the maximal CJK runs of ``text``."""
     return [m.span() for m in _CJK_RUN.finditer(text)]
@@ -94,10 +89,6 @@ def word_count(text: str) -> int:
     return cjk + len(_WORD.findall(rest))
 
 
-def _quote(tokens: str) -> str:
-    return '"' + tokens.replace('"', '""') + '"'
-
-
 def cjk_tokens(run: str, *, last: bool) -> list[str]:
     """Query tokens for one CJK run inside a term.
 
@@ -109,10 +100,3 @@ def cjk_tokens(run: str, *, last: bool) -> list[str]:
         return [run]
     bigrams = list(map(operator.add, run, run[1:]))
     return bigrams if last else [*bigrams, run[-1]]
-
-
-def cjk_phrase(term: str) -> str:
-    """FTS5 expression for a CJK term: ``"网"*``, ``"长沙"``, ``"诚信 信长 长沙"``."""
-    tokens = cjk_tokens(term, last=True)
-    expr = _quote(" ".join(tokens))
-    return expr + "*" if len(term) == 1 else expr

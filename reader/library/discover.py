@@ -11,12 +11,13 @@ import errno
 import os
 import stat
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
+from typing import Protocol
 
 from reader.library.model import FoundFile, SkippedFile
 
-__all__ = ["ARTICLE_SUFFIXES", "discover", "is_article_name", "is_editor_temp"]
+__all__ = ["ARTICLE_SUFFIXES", "DirCache", "discover", "is_article_name", "is_editor_temp"]
 
 ARTICLE_SUFFIXES = frozenset({".md", ".markdown", ".html", ".htm", ".txt"})
 
@@ -39,8 +40,24 @@ def is_editor_temp(name: str) -> bool:
     )
 
 
-def discover(roots: Iterable[Path]) -> Iterator[FoundFile | SkippedFile]:
+class DirCache(Protocol):
+    """What a refresh remembers of directories, so the walk lists only changed ones."""
+
+    def unchanged(self, path: Path, st: os.stat_result) -> Sequence[Path] | None:
+        """The known subdirectories of ``path`` when it has not changed since it was last
+        listed (the walk then neither lists it nor yields its files), else None."""
+
+    def listing(self, path: Path, st: os.stat_result) -> None:
+        """``path`` is being listed; ``st`` was taken before the listing."""
+
+
+def discover(
+    roots: Iterable[Path], dirs: DirCache | None = None
+) -> Iterator[FoundFile | SkippedFile]:
     """Yield every article file under the roots (directories or single files), in name order.
+
+    With ``dirs``, a directory it reports unchanged is not listed: its files are not
+    yielded and its subdirectories come from ``dirs`` (each still stat-ed and walked).
 
     Skipped paths worth telling the user about come out as :class:`SkippedFile`: non-regular
     files, dangling links, symlink loops, unreadable directories, and hidden or editor
@@ -51,11 +68,14 @@ def discover(roots: Iterable[Path]) -> Iterator[FoundFile | SkippedFile]:
     seen_files: set[tuple[int, int]] = set()
     for root in roots:
         root = Path(os.path.abspath(root))
-        yield from _walk_root(root, seen_dirs, seen_files)
+        yield from _walk_root(root, seen_dirs, seen_files, dirs)
 
 
 def _walk_root(
-    root: Path, seen_dirs: set[tuple[int, int]], seen_files: set[tuple[int, int]]
+    root: Path,
+    seen_dirs: set[tuple[int, int]],
+    seen_files: set[tuple[int, int]],
+    dirs: DirCache | None,
 ) -> Iterator[_Item]:
     try:
         st = os.stat(root)
@@ -71,8 +91,8 @@ def _walk_root(
     if (st.st_dev, st.st_ino) in seen_dirs:
         return  # the same directory given twice (or inside an earlier root)
     seen_dirs.add((st.st_dev, st.st_ino))
-    stack = [root]
-    links: deque[tuple[os.DirEntry[str], Path]] = deque()
+    stack: list[tuple[Path, os.stat_result]] = [(root, st)]
+    links: deque[tuple[_Entry, Path]] = deque()
     while stack or links:
         if not stack:
             # Symlinks are resolved after the real tree, so a file or directory is reported
@@ -85,16 +105,66 @@ def _walk_root(
             if item is not None:
                 yield item
             continue
-        subdirs: list[Path] = []
-        yield from _scan(stack.pop(), root, subdirs, links, seen_dirs, seen_files)
+        subdirs: list[tuple[Path, os.stat_result]] = []
+        directory, dir_st = stack.pop()
+        known = dirs.unchanged(directory, dir_st) if dirs is not None else None
+        if known is not None:
+            _known_subdirs(known, subdirs, links, seen_dirs)
+        else:
+            if dirs is not None:
+                dirs.listing(directory, dir_st)
+            yield from _scan(directory, root, subdirs, links, seen_dirs, seen_files)
         stack.extend(reversed(subdirs))
+
+
+class _PathEntry:
+    """The few ``os.DirEntry`` methods the walk uses, for a path known from a previous run."""
+
+    __slots__ = ("name", "path")
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.name = path.name
+
+    def is_symlink(self) -> bool:
+        return os.path.islink(self.path)
+
+    def is_dir(self, *, follow_symlinks: bool = True) -> bool:
+        return stat.S_ISDIR(self.stat(follow_symlinks=follow_symlinks).st_mode)
+
+    def stat(self, *, follow_symlinks: bool = True) -> os.stat_result:
+        return os.stat(self.path, follow_symlinks=follow_symlinks)
+
+
+_Entry = os.DirEntry[str] | _PathEntry
+
+
+def _known_subdirs(
+    known: Sequence[Path],
+    subdirs: list[tuple[Path, os.stat_result]],
+    links: deque[tuple[_Entry, Path]],
+    seen_dirs: set[tuple[int, int]],
+) -> None:
+    """Queue the subdirectories of an unchanged directory (links after the real tree, as
+    when listing). One that is gone or no longer a directory is left out: the caller sees
+    it was not visited."""
+    for path in known:
+        try:
+            st = os.lstat(path)
+        except OSError:
+            continue
+        if stat.S_ISLNK(st.st_mode):
+            links.append((_PathEntry(path), path))
+        elif stat.S_ISDIR(st.st_mode) and (st.st_dev, st.st_ino) not in seen_dirs:
+            seen_dirs.add((st.st_dev, st.st_ino))
+            subdirs.append((path, st))
 
 
 def _scan(
     directory: Path,
     root: Path,
-    subdirs: list[Path],
-    links: deque[tuple[os.DirEntry[str], Path]],
+    subdirs: list[tuple[Path, os.stat_result]],
+    links: deque[tuple[_Entry, Path]],
     seen_dirs: set[tuple[int, int]],
     seen_files: set[tuple[int, int]],
 ) -> list[_Item]:
@@ -148,9 +218,9 @@ def _hidden_or_temp(directory: Path, name: str) -> SkippedFile | None:
 
 
 def _classify(
-    entry: os.DirEntry[str],
+    entry: _Entry,
     path: Path,
-    subdirs: list[Path],
+    subdirs: list[tuple[Path, os.stat_result]],
     seen_dirs: set[tuple[int, int]],
     seen_files: set[tuple[int, int]],
     root: Path,
@@ -161,7 +231,7 @@ def _classify(
         st = entry.stat(follow_symlinks=False)
         if (st.st_dev, st.st_ino) not in seen_dirs:  # a bind mount can repeat a directory
             seen_dirs.add((st.st_dev, st.st_ino))
-            subdirs.append(path)
+            subdirs.append((path, st))
         return None
     try:
         st = entry.stat(follow_symlinks=True)
@@ -171,7 +241,7 @@ def _classify(
         if (st.st_dev, st.st_ino) in seen_dirs:
             return SkippedFile(path, "directory already visited (symlink loop or second link)")
         seen_dirs.add((st.st_dev, st.st_ino))
-        subdirs.append(path)
+        subdirs.append((path, st))
         return None
     if stat.S_ISREG(st.st_mode):
         return _found(path, root, st, seen_files) if is_article_name(entry.name) else None

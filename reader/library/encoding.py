@@ -37,10 +37,10 @@ def decode_bytes(data: bytes, path: Path | None = None) -> str:
             return data[len(bom) :].decode(codec, errors="replace")
     sample = data[:_SAMPLE]
     if b"\x00" in sample:
-        codec = _bomless_utf16(sample)
-        if codec is None:
+        utf16 = _bomless_utf16(sample)
+        if utf16 is None:
             raise SkipFile("binary file (NUL bytes)")
-        return data.decode(codec, errors="replace")
+        return data.decode(utf16, errors="replace")
     if len(sample.translate(None, _BINARY_BYTES)) < len(sample) * 0.9:
         raise SkipFile("binary file (control bytes)")
     try:

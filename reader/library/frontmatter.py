@@ -35,7 +35,7 @@ MAX_YAML_NODES = 20_000
 _BaseLoader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-class _Loader(_BaseLoader):  # type: ignore[misc,valid-type]
+class _Loader(_BaseLoader):
     """Safe loader whose timestamps degrade to strings instead of failing the document."""
 
 

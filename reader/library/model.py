@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from reader.library.fsnames import to_db
 
@@ -94,12 +95,20 @@ class SkipFile(Exception):
         self.reason = reason
 
 
+ProgressPhase = Literal["scan", "parse", "write", "done"]
+
+
 @dataclass(slots=True)
 class Progress:
-    """Indexing progress, passed to progress callbacks."""
+    """Indexing progress, passed to progress callbacks.
 
-    phase: str
-    """"scan", "parse", "write" or "done"."""
+    Sent as work is done: during the walk every few thousand files, during the metadata
+    pass for every chunk parsed, during the full-text pass for every chunk prepared (a few
+    hundred articles) and every batch written, so a display moves at least once a second.
+    """
+
+    phase: ProgressPhase
+    """"scan" (walk), "parse" (metadata pass), "write" (full-text pass) or "done"."""
     done: int = 0
     total: int = 0
     message: str = ""
@@ -116,3 +125,21 @@ class RefreshReport:
     removed: int = 0
     skipped: list[SkippedFile] = field(default_factory=list)
     seconds: float = 0.0
+
+
+@dataclass(slots=True)
+class IndexReport(RefreshReport):
+    """RefreshReport plus what a benchmark wants to know about the two phases."""
+
+    parsed: int = 0
+    """Files read and parsed in this run (0 on a no-change refresh)."""
+    list_seconds: float = 0.0
+    """Seconds until the list was complete and browsable."""
+    fts_seconds: float = 0.0
+    """Seconds until full-text search covered every article."""
+    fts_indexed: int = 0
+    """Articles added to the full-text index in this run."""
+    full: bool = False
+    """Every directory was listed and every file stat-ed (``refresh(full=True)``)."""
+    dirs_listed: int = 0
+    """Directories listed (changed or new; all of them in a full walk)."""

@@ -186,9 +186,9 @@ def parse_text(text: str, path: Path, *, body: BodyMode = "markdown") -> Article
     try:
         return _parse(text, path, body)
     except Exception as exc:  # a last resort: one odd file must not stop an index run
-        body = "" if body == "none" else clean_text(_FALLBACK_TAG.sub("", text))[:200_000]
+        raw = "" if body == "none" else clean_text(_FALLBACK_TAG.sub("", text))[:200_000]
         warning = f"could not be parsed ({type(exc).__name__}); showing raw text"
-        return Article(path=path, title=_title_text(path.stem) or "untitled", body=body,
+        return Article(path=path, title=_title_text(path.stem) or "untitled", body=raw,
                        warnings=(warning,))  # fmt: skip
 
 
@@ -255,9 +255,6 @@ class _Meta:
                 value = table.get(key)
                 if value not in (None, "", [], {}):
                     yield value
-
-    def has(self, key: str) -> bool:
-        return any(key in table for table in (self.top, *self.nested))
 
 
 def _lower_keys(table: dict[Any, Any]) -> dict[str, Any]:

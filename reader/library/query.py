@@ -210,7 +210,8 @@ def _apply_field(q: Query, tok: _Token) -> Term | None:
         else:
             q.errors.append(f"unknown is:{value} (use is:unread, is:read or is:starred)")
         return None
-    target = {"author": q.author, "category": q.category, "cat": q.category, "tag": q.tag}[name]
+    fields = {"author": q.author, "category": q.category, "cat": q.category, "tag": q.tag}
+    target = fields[name or ""]
     target.append(value)
     return None
 

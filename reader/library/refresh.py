@@ -1,193 +1,87 @@
-"""Refreshing a Collection: the stat walk's diff, the metadata pass and the full-text pass.
+"""Refreshing the index: the walk's diff, the metadata pass and the full-text pass.
 
-Runs on its own write connection (see ``Collection.refresh``). Files are parsed in a process
-pool (forkserver) in chunks; each batch is one transaction, so an interrupted run leaves a
-usable index and the next run resumes. The first pass writes metadata rows only (the list is
-complete after it); the second reads each body again as plain text and feeds FTS5.
+Runs on its own write connection (see :func:`refresh`). The walk lists only directories
+whose stamp changed (see :mod:`.dirs`; every directory with ``full=True``), and only files
+found there are compared with the index. Files are parsed in a process pool
+(:mod:`.pool`) in chunks; each batch is one transaction, so an interrupted run leaves a
+usable index and the next run resumes. The first pass writes metadata rows only (the list
+is complete after it); the second reads each body again as plain text and feeds FTS5.
+
+(About 470 lines: one class whose passes share the write connection, the id-slot allocator
+and the FTS delete rule; the worker side lives in :mod:`.pool`, directories in :mod:`.dirs`.)
 """
 
 from __future__ import annotations
 
-import contextlib
-import multiprocessing
-import multiprocessing.connection
 import os
 import sqlite3
-import sys
-import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures import Executor
+from functools import partial
 from pathlib import Path
 
-from reader.library.cjk import word_count
+from reader.library import discover as _discover
+from reader.library.dirs import DirTable
 from reader.library.fsnames import from_db, to_db
-from reader.library.index import (
-    _SLOT_BITS,
-    CHUNK,
-    FTS_BATCH,
-    INLINE_LIMIT,
-    PARSE_BATCH,
-    PATH_SEP,
-    WRITE_CACHE_KB,
-    IndexReport,
-    ProgressFn,
-    _chunks,
-    _iso,
-    _join,
-    date_base,
-    fts_crc,
-    fts_text,
-    node_rows,
-    pack_plain,
-    unpack_plain,
+from reader.library.model import FoundFile, IndexReport, Progress, SkippedFile
+from reader.library.pool import (
+    META_COLUMNS,
+    FtsRow,
+    Parsed,
+    check_not_bootstrapping,
+    fts_chunk,
+    make_pool,
+    parse_chunk,
+    prefetch,
+    split_list,
 )
-from reader.library.model import Article, FoundFile, Progress, SkipFile, SkippedFile
+from reader.library.records import SLOT_BITS, chunks, fts_crc, fts_text, unpack_plain
+from reader.library.store import WRITE_CACHE_KB, Store
 
-# --------------------------------------------------------------- worker-side functions
+ProgressFn = Callable[[Progress], None]
 
-_Prepared = tuple  # see _prepare
-
-
-_META_COLUMNS = (
-    "title, date, day, updated, author, categories, tags, url, summary, cover, language, "
-    "authors, warnings"
-)
+PARSE_BATCH = 1000  # articles per metadata transaction
+FTS_BATCH = 1000  # articles per FTS transaction
+CHUNK = 64  # files per process-pool task
+INLINE_LIMIT = 64  # parse fewer files than this without a process pool
 
 
-def _prepare(article: Article) -> tuple:
-    """What the metadata pass stores for an article, computed in a worker: the values of
-    ``_META_COLUMNS``, the date slot for its id, and its category nodes, authors and tags."""
-    date = article.date
-    columns = (
-        article.title,
-        _iso(date),
-        date.date().isoformat() if date else None,
-        _iso(article.updated),
-        article.author,
-        PATH_SEP.join(_join(p) for p in article.categories),
-        _join(article.tags),
-        article.url,
-        article.summary,
-        article.cover,
-        article.language,
-        _join(article.authors),
-        _join(article.warnings),
-    )
-    nodes = tuple(node_rows(article.categories))
-    return columns, date_base(date), nodes, tuple(article.authors), tuple(article.tags)
-
-
-def _parse_chunk(items: list[tuple[str, str]]) -> list[tuple[str, bool, object]]:
-    """Parse files in a worker: (key, ok, prepared tuple or skip reason)."""
-    from reader.library.parse import parse_file
-
-    out: list[tuple[str, bool, object]] = []
-    for key, path in items:
+def refresh(
+    store: Store,
+    roots: Sequence[Path],
+    progress: ProgressFn | None = None,
+    *,
+    workers: int | None = None,
+    full: bool = False,
+) -> IndexReport:
+    """Bring the index up to date with the files (see the module docstring)."""
+    check_not_bootstrapping()
+    started = time.perf_counter()
+    report = IndexReport(collection=store.key, full=full)
+    notify = progress or (lambda _p: None)
+    workers = max(1, workers or os.cpu_count() or 1)
+    with store.refresh_lock():
+        writer = store.writer()
         try:
-            out.append((key, True, _prepare(parse_file(Path(path), body="none"))))
-        except SkipFile as exc:
-            out.append((key, False, exc.reason))
-        except Exception as exc:  # a parser bug must not stop indexing
-            out.append((key, False, f"could not be parsed ({type(exc).__name__}: {exc})"))
-    return out
-
-
-_FtsRow = tuple  # (id, (title, body, uni) FTS texts, crc, packed plain text, words)
-
-
-def _fts_chunk(items: list[tuple[int, str, str]]) -> list[_FtsRow]:
-    """Read and index the text of articles in a worker (``items``: id, path, title).
-
-    A file that has become unreadable since the metadata pass is indexed by its title; the
-    next refresh notices the change and re-reads it.
-    """
-    from reader.library.parse import read_plain
-
-    out = []
-    for id_, path, title in items:
-        try:
-            plain = read_plain(Path(from_db(path)))
-        except Exception:  # SkipFile (deleted, replaced by a FIFO, …) or a parser bug
-            plain = ""
-        texts = fts_text(title, plain)
-        words = word_count(title) + word_count(plain)
-        out.append((id_, texts, fts_crc(texts), pack_plain(plain), words))
-    return out
-
-
-def _watch_parent() -> None:
-    """Worker initializer: exit as soon as the indexing process dies (even by SIGKILL).
-
-    Otherwise an orphaned worker finishes its current (possibly huge) chunk for nobody.
-    """
-    parent = multiprocessing.parent_process()
-    if parent is None:
-        return
-
-    def wait() -> None:
-        multiprocessing.connection.wait([parent.sentinel])
-        os._exit(1)
-
-    threading.Thread(target=wait, name="parent-watch", daemon=True).start()
-
-
-def _make_pool(workers: int) -> Executor:
-    # forkserver/spawn, not fork: refresh often runs in a thread of a threaded program.
-    methods = multiprocessing.get_all_start_methods()
-    method = "forkserver" if "forkserver" in methods else "spawn"
-    with _real_stderr():
-        # The helper processes start now, while sys.stderr has a real descriptor: a TUI
-        # replaces it with an object whose fileno() is -1, which they cannot inherit.
-        from multiprocessing import resource_tracker
-
-        resource_tracker.ensure_running()
-        if method == "forkserver":
-            from multiprocessing import forkserver
-
-            forkserver.ensure_running()
-    return ProcessPoolExecutor(
-        workers, mp_context=multiprocessing.get_context(method), initializer=_worker_init
-    )
-
-
-@contextlib.contextmanager
-def _real_stderr() -> Iterator[None]:
-    saved = sys.stderr
-    try:
-        if sys.__stderr__ is not None and _has_fd(sys.__stderr__) and not _has_fd(saved):
-            sys.stderr = sys.__stderr__
-        yield
-    finally:
-        sys.stderr = saved
-
-
-def _has_fd(stream: object) -> bool:
-    try:
-        return stream.fileno() >= 0  # type: ignore[attr-defined]
-    except (AttributeError, OSError, ValueError):
-        return False
-
-
-def _worker_init() -> None:
-    """Worker initializer: silence output (a TUI owns the terminal), watch the parent."""
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, 1)
-    os.dup2(devnull, 2)
-    os.close(devnull)
-    _watch_parent()
-
-
-def check_not_bootstrapping() -> None:
-    """Fail loudly instead of deadlocking when a worker re-runs an unguarded main script."""
-    if getattr(multiprocessing.current_process(), "_inheriting", False):
-        raise RuntimeError(
-            "Collection.refresh() was called while a worker process was importing the main "
-            "script; call it under `if __name__ == '__main__':`."
+            Refresher(writer, report, notify, workers, started).run(roots, full=full)
+        finally:
+            writer.close()
+    store.forget_caches()
+    report.seconds = time.perf_counter() - started
+    notify(
+        Progress(
+            "done",
+            report.articles,
+            report.articles,
+            f"list ready after {report.list_seconds:.1f} s, "
+            f"search ready after {report.fts_seconds:.1f} s",
         )
+    )
+    return report
 
 
-# --------------------------------------------------------------------------- refresher
+_Todo = tuple[FoundFile, "int | None"]  # a file to parse, and the id of its old row
 
 
 class Refresher:
@@ -208,16 +102,23 @@ class Refresher:
         self.started = started
         self.pool: Executor | None = None
         self.slots: dict[int, int] = {}
+        self.walked = 0
         self.skipped_keys: set[str] = set()  # keys in the skipped table when the run began
         self.empty = False  # no articles when the run began: id slots need no lookup
 
-    def run(self, items: Iterable[FoundFile | SkippedFile]) -> None:
+    def run(self, roots: Sequence[Path], *, full: bool) -> None:
         try:
-            todo, removed = self._scan(items)
+            self.dirs = DirTable(self.conn, full=full)
+            todo, removed = self._scan(_discover.discover(roots, self.dirs))
+            self.report.dirs_listed = len(self.dirs.listed)
             if todo or removed:  # writing: a bigger page cache speeds FTS merges
                 self.conn.execute(f"PRAGMA cache_size = -{WRITE_CACHE_KB}")
+            if self.dirs.listed:
+                self._write(lambda: self.dirs.assign_ids(self.conn))
             self._remove(removed)
             self._parse(todo)
+            if self.dirs.listed or self.dirs.removed_ids():
+                self._write(lambda: self.dirs.finish(self.conn))
             self.report.list_seconds = time.perf_counter() - self.started
             self._index_fts()
             self.report.fts_seconds = time.perf_counter() - self.started
@@ -228,48 +129,42 @@ class Refresher:
 
     def _get_pool(self) -> Executor:
         if self.pool is None:
-            self.pool = _make_pool(self.workers)
+            self.pool = make_pool(self.workers)
         return self.pool
 
     # scan + diff
 
-    def _scan(
-        self, items: Iterable[FoundFile | SkippedFile]
-    ) -> tuple[list[tuple[FoundFile, int | None]], list[int]]:
-        # key → (id, mtime, size, hash of the path): small ints only, as this holds every
-        # article while the walk runs (the TUI's peak memory is this re-scan).
-        known: dict[str, tuple[int, int, int, int]] = {
-            key: (id_, m, s, hash(path))
-            for key, id_, path, m, s in self.conn.execute(
-                "SELECT key, id, path, mtime_ns, size FROM articles"
-            )
-        }
-        skipped_known: dict[str, tuple[str, int, int, str]] = {
-            key: (path, m, s, reason)
-            for key, path, m, s, reason in self.conn.execute(
-                "SELECT key, path, mtime_ns, size, reason FROM skipped"
-            )
-        }
+    def _scan(self, items: Iterable[FoundFile | SkippedFile]) -> tuple[list[_Todo], list[int]]:
+        """Walk, and compare the files of listed directories with their rows.
+
+        Only rows of listed directories (and of files given as roots) are loaded: small
+        ints only, as this holds them while the walk runs (a full walk holds every row).
+        """
+        walked: Iterable[FoundFile | SkippedFile]
+        if self.dirs.full:  # every row is compared: load them first, stream the walk
+            known, skipped_known = self._known(""), self._skipped_known(None)
+            walked = self._walk(items)
+        else:  # the walk decides which rows to load
+            walked = list(self._walk(items))
+            listed = self.dirs.listed_known_ids()
+            known = self._known(self._in_dirs(listed), listed)
+            skipped_known = self._skipped_known({*listed, *self.dirs.removed_ids()})
         self.skipped_keys = set(skipped_known)
-        self.empty = not known
+        self.empty = self.conn.execute("SELECT 1 FROM articles LIMIT 1").fetchone() is None
         seen: set[str] = set()
-        todo: list[tuple[FoundFile, int | None]] = []
-        n = 0
-        for item in items:
-            n += 1
-            if n % 2000 == 0:
-                self.notify(Progress("scan", n, 0, "looking for changed files"))
+        todo: list[_Todo] = []
+        for item in walked:
             if isinstance(item, SkippedFile):
                 self.report.skipped.append(item)
                 continue
             key = item.relpath
-            if key in seen:
+            path = to_db(os.fspath(item.path))
+            if key in seen or (key not in known and not self.empty and self._elsewhere(key)):
                 self.report.skipped.append(
                     SkippedFile(item.path, f"same relative path {key!r} as another file")
                 )
                 continue
             seen.add(key)
-            path = to_db(os.fspath(item.path))
             old = known.get(key)
             if old is not None and old[1:] == (item.mtime_ns, item.size, hash(path)):
                 continue
@@ -278,8 +173,17 @@ class Refresher:
                 self.report.skipped.append(SkippedFile(item.path, old_skip[3]))
                 continue
             todo.append((item, old[0] if old else None))
-        self.notify(Progress("scan", n, n, f"{len(todo)} new or changed files"))
+        self.notify(Progress("scan", self.walked, self.walked, f"{len(todo)} new or changed files"))
         removed = [v[0] for k, v in known.items() if k not in seen]
+        gone_dirs = [] if self.dirs.full else self.dirs.removed_ids()
+        if gone_dirs:  # their rows were not loaded
+            marks = ",".join("?" * len(gone_dirs))
+            removed += [
+                r[0]
+                for r in self.conn.execute(
+                    f"SELECT id FROM articles WHERE dir IN ({marks})", gone_dirs
+                )
+            ]
         gone_skips = [k for k in skipped_known if k not in seen]
         if gone_skips:
             self._write(
@@ -288,6 +192,47 @@ class Refresher:
                 )
             )
         return todo, removed
+
+    def _walk(self, items: Iterable[FoundFile | SkippedFile]) -> Iterator[FoundFile | SkippedFile]:
+        for n, item in enumerate(items, 1):
+            self.walked = n
+            if n % 2000 == 0:
+                self.notify(Progress("scan", n, 0, "looking for changed files"))
+            yield item
+
+    def _known(self, where: str, args: Sequence[int] = ()) -> dict[str, tuple[int, int, int, int]]:
+        """key → (id, mtime, size, hash of the path) of the rows to compare: small ints only,
+        as a full walk holds every article while it runs (the TUI's peak memory)."""
+        sql = f"SELECT key, id, path, mtime_ns, size FROM articles{where}"
+        return {
+            key: (id_, m, s, hash(path)) for key, id_, path, m, s in self.conn.execute(sql, args)
+        }
+
+    def _skipped_known(self, dirs: set[int] | None) -> dict[str, tuple[str, int, int, str]]:
+        """Stored skips of the walked directories (all when ``dirs`` is None); the others
+        are reported again without reading their files."""
+        out: dict[str, tuple[str, int, int, str]] = {}
+        for key, path, m, s, reason, dir_ in self.conn.execute(
+            "SELECT key, path, mtime_ns, size, reason, dir FROM skipped"
+        ):
+            if dirs is None or dir_ is None or dir_ in dirs:
+                out[key] = (path, m, s, reason)
+            else:
+                self.report.skipped.append(SkippedFile(Path(from_db(path)), reason))
+        return out
+
+    @staticmethod
+    def _in_dirs(ids: list[int]) -> str:
+        return " WHERE dir IS NULL" + (f" OR dir IN ({','.join('?' * len(ids))})" if ids else "")
+
+    def _elsewhere(self, key: str) -> bool:
+        """A new key already held by a row outside the listed directories (two roots with
+        the same name give the same relative path)."""
+        if self.dirs.full:
+            return False
+        return (
+            self.conn.execute("SELECT 1 FROM articles WHERE key = ?", (key,)).fetchone() is not None
+        )
 
     def _write(self, fn: Callable[[], object]) -> None:
         self.conn.execute("BEGIN IMMEDIATE")
@@ -301,8 +246,8 @@ class Refresher:
     # removal
 
     def _remove(self, removed: list[int]) -> None:
-        for chunk in _chunks(removed, FTS_BATCH):
-            self._write(lambda chunk=chunk: self._delete_ids(list(chunk)))
+        for chunk in chunks(removed, FTS_BATCH):
+            self._write(partial(self._delete_ids, list(chunk)))
         self.report.removed = len(removed)
 
     def _delete_ids(self, ids: list[int]) -> None:
@@ -332,10 +277,10 @@ class Refresher:
                 return
             self.conn.execute(
                 "INSERT INTO fts(fts, rowid, title, body) VALUES ('delete', ?, ?, ?)",
-                (docno, *texts[:2]),
+                (docno, texts.title, texts.body),
             )
             self.conn.execute(
-                "INSERT INTO uni(uni, rowid, chars) VALUES ('delete', ?, ?)", (docno, texts[2])
+                "INSERT INTO uni(uni, rowid, chars) VALUES ('delete', ?, ?)", (docno, texts.chars)
             )
         self.conn.execute(f"UPDATE articles SET indexed = 0 WHERE id IN ({marks})", ids)
 
@@ -348,26 +293,27 @@ class Refresher:
 
     # parse + metadata
 
-    def _parse(self, todo: list[tuple[FoundFile, int | None]]) -> None:
+    def _parse(self, todo: list[_Todo]) -> None:
         total = len(todo)
         if not total:
             return
         by_key = {f.relpath: (f, old) for f, old in todo}
         items = [(f.relpath, os.fspath(f.path)) for f, _ in todo]
         self.notify(Progress("parse", 0, total, "reading new and changed files"))
+        parts = [list(c) for c in chunks(items, CHUNK)]
         if total < INLINE_LIMIT or self.workers == 1:
-            results: Iterable[list] = map(_parse_chunk, _chunks(items, CHUNK))
+            results: Iterable[list[Parsed]] = map(parse_chunk, parts)
         else:
-            results = self._get_pool().map(_parse_chunk, list(_chunks(items, CHUNK)))
-        batch: list[tuple[str, bool, object]] = []
+            results = self._get_pool().map(parse_chunk, parts)
+        batch: list[Parsed] = []
         done = 0
         for chunk in results:
             batch.extend(chunk)
             done += len(chunk)
             if len(batch) >= PARSE_BATCH:
-                self._write(lambda b=batch: self._store(b, by_key))
+                self._write(partial(self._store, batch, by_key))
                 batch = []
-                self.notify(Progress("parse", done, total, "reading new and changed files"))
+            self.notify(Progress("parse", done, total, "reading new and changed files"))
         if batch:
             self._write(lambda: self._store(batch, by_key))
         self.report.parsed = total
@@ -375,17 +321,17 @@ class Refresher:
 
     def _store(
         self,
-        batch: list[tuple[str, bool, object]],
-        by_key: dict[str, tuple[FoundFile, int | None]],
+        batch: list[Parsed],
+        by_key: dict[str, _Todo],
     ) -> None:
         """Write one batch of parse results inside the caller's transaction (bulk inserts:
         per-statement overhead dominated the metadata pass)."""
         conn = self.conn
-        articles: list[tuple] = []
+        articles: list[tuple[object, ...]] = []
         nodes: list[tuple[str, int, int, str]] = []
         facets: list[tuple[str, str, int]] = []
-        skipped: list[tuple[str, str, int, int, str]] = []
-        for key, ok, value in batch:
+        skipped: list[tuple[str, str, int, int, str, int | None]] = []
+        for key, prepared, reason in batch:
             found, old_id = by_key[key]
             docno = None
             if old_id is not None:
@@ -395,35 +341,37 @@ class Refresher:
                 ).fetchone()[0]
                 self._delete_ids([old_id])
             path = to_db(os.fspath(found.path))
+            dir_ = self.dirs.dir_of(path)
             if key in self.skipped_keys:
                 conn.execute("DELETE FROM skipped WHERE key = ?", (key,))
-            if not ok:
-                skipped.append((key, path, found.mtime_ns, found.size, str(value)))
-                self.report.skipped.append(SkippedFile(found.path, str(value)))
+            if prepared is None:
+                skipped.append((key, path, found.mtime_ns, found.size, reason, dir_))
+                self.report.skipped.append(SkippedFile(found.path, reason))
                 if old_id is not None:
                     self.report.removed += 1
                 continue
-            columns, base, node_list, author_list, tag_list = value  # type: ignore[misc]
-            if old_id is not None and old_id >> _SLOT_BITS == base >> _SLOT_BITS:
+            base = prepared.base
+            if old_id is not None and old_id >> SLOT_BITS == base >> SLOT_BITS:
                 id_ = old_id  # same date: same place in lists and in docno order
             else:
                 id_, docno = self._allocate(base), None
-            articles.append((id_, key, path, found.mtime_ns, found.size, *columns, docno))
-            nodes.extend((node, id_, depth, name) for node, depth, name in node_list)
-            facets.extend(("author", a, id_) for a in author_list)
-            facets.extend(("tag", t, id_) for t in tag_list)
+            row = (id_, key, path, found.mtime_ns, found.size, *prepared.columns, docno, dir_)
+            articles.append(row)
+            nodes.extend((node, id_, depth, name) for node, depth, name in prepared.nodes)
+            facets.extend(("author", a, id_) for a in prepared.authors)
+            facets.extend(("tag", t, id_) for t in prepared.tags)
             if old_id is None:
                 self.report.added += 1
             else:
                 self.report.updated += 1
         conn.executemany(
-            f"INSERT INTO articles(id, key, path, mtime_ns, size, {_META_COLUMNS}, indexed, "
-            "docno) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,0,?)",
+            f"INSERT INTO articles(id, key, path, mtime_ns, size, {META_COLUMNS}, indexed, "
+            "docno, dir) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,0,?,?)",
             articles,
         )
         conn.executemany("INSERT OR IGNORE INTO article_nodes VALUES (?, ?, ?, ?)", nodes)
         conn.executemany("INSERT OR IGNORE INTO article_facets VALUES (?, ?, ?)", facets)
-        conn.executemany("INSERT OR REPLACE INTO skipped VALUES (?, ?, ?, ?, ?)", skipped)
+        conn.executemany("INSERT OR REPLACE INTO skipped VALUES (?, ?, ?, ?, ?, ?)", skipped)
 
     def _allocate(self, base: int) -> int:
         """Next free id in the date slot ``base`` (ids sort by date, then arrival)."""
@@ -433,10 +381,10 @@ class Refresher:
         elif nxt is None:
             top = self.conn.execute(
                 "SELECT max(id) FROM articles WHERE id >= ? AND id < ?",
-                (base, base + (1 << _SLOT_BITS)),
+                (base, base + (1 << SLOT_BITS)),
             ).fetchone()[0]
             nxt = base if top is None else top + 1
-        if nxt >= base + (1 << _SLOT_BITS):  # pragma: no cover - a million in one second
+        if nxt >= base + (1 << SLOT_BITS):  # pragma: no cover - a million in one second
             nxt = self.conn.execute("SELECT max(id) + 1 FROM articles").fetchone()[0]
         self.slots[base] = nxt + 1
         return nxt
@@ -451,7 +399,7 @@ class Refresher:
         if not total:
             return
         self.notify(Progress("write", 0, total, "building the full-text index"))
-        chunks = list(_chunks(pending, FTS_BATCH))
+        batches = list(chunks(pending, FTS_BATCH))
 
         def load(ids: Sequence[int]) -> list[tuple[int, str, str]]:
             marks = ",".join("?" * len(ids))
@@ -461,35 +409,38 @@ class Refresher:
             ).fetchall()
 
         if total < INLINE_LIMIT * 4 or self.workers == 1:
-            results: Iterator[list] = (_fts_chunk(load(c)) for c in chunks)
+            results: Iterator[list[FtsRow]] = (
+                fts_chunk(sub) for c in batches for sub in split_list(load(c), 4)
+            )
         else:
             pool = self._get_pool()
-            results = _prefetch(
-                (pool.submit(_fts_chunk, sub) for c in chunks for sub in _split_list(load(c), 4)),
+            results = prefetch(
+                (pool.submit(fts_chunk, sub) for c in batches for sub in split_list(load(c), 4)),
                 depth=self.workers * 3,
             )
         done = 0
-        batch: list[_FtsRow] = []
+        batch: list[FtsRow] = []
         for rows in results:
             batch.extend(rows)
             if len(batch) >= FTS_BATCH:
-                self._write(lambda b=batch: self._insert_fts(b))
+                self._write(partial(self._insert_fts, batch))
                 done += len(batch)
                 batch = []
-                self.notify(Progress("write", done, total, "building the full-text index"))
+            # Every prepared chunk (a quarter batch) moves the display, not only each write.
+            self.notify(Progress("write", done + len(batch), total, "building the full-text index"))
         if batch:
             self._write(lambda: self._insert_fts(batch))
             done += len(batch)
         self.report.fts_indexed = done
         self.notify(Progress("write", done, total, "full-text index ready"))
 
-    def _insert_fts(self, rows: list[_FtsRow]) -> None:
+    def _insert_fts(self, rows: list[FtsRow]) -> None:
         """Add rows to FTS under their reserved docno, or the next one in date order, and
         store their plain text (bodies get ascending row numbers, so pages fill up)."""
         conn = self.conn
-        rows = sorted(rows, key=lambda r: r[0])
+        rows = sorted(rows, key=lambda r: r.id)
         marks = ",".join("?" * len(rows))
-        ids = [r[0] for r in rows]
+        ids = [r.id for r in rows]
         reserved = dict(
             conn.execute(
                 f"SELECT id, docno FROM articles WHERE id IN ({marks}) AND docno IS NOT NULL", ids
@@ -504,7 +455,9 @@ class Refresher:
         ).fetchone()
         nxt, last_id = (top[0] + 1, top[1]) if top else (1, None)
         ordered = True
-        fts_rows, uni_rows, updates = [], [], []
+        fts_rows: list[tuple[int, str, str]] = []
+        uni_rows: list[tuple[int, str]] = []
+        updates: list[tuple[int, int, int | None, int, int]] = []
         for id_, (title, body, chars), crc, text_z, words in rows:
             docno = reserved.get(id_)
             if docno is None:
@@ -522,19 +475,3 @@ class Refresher:
         conn.executemany(
             "UPDATE articles SET indexed = ?, docno = ?, body = ?, words = ? WHERE id = ?", updates
         )
-
-
-def _split_list(items: list, parts: int) -> list[list]:
-    size = max(1, -(-len(items) // parts))
-    return [items[i : i + size] for i in range(0, len(items), size)]
-
-
-def _prefetch(futures: Iterator, depth: int) -> Iterator[list]:
-    """Yield results in order while keeping up to ``depth`` tasks in flight."""
-    window: list = []
-    for fut in futures:
-        window.append(fut)
-        if len(window) >= depth:
-            yield window.pop(0).result()
-    for fut in window:
-        yield fut.result()

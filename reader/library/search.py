@@ -9,24 +9,19 @@ from __future__ import annotations
 
 import re
 import sqlite3
-import unicodedata
 from dataclasses import dataclass, field
-from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import Literal
 
-from reader.library.cjk import CJK_RANGES, TITLE_MARK, cjk_runs, cjk_tokens
+from reader.library.cjk import TITLE_MARK, cjk_runs, cjk_tokens
 from reader.library.query import Query, Term, parse_query
+from reader.library.records import SEP, ArticleRow, SearchSort, Where, unpack_plain
 from reader.library.sanitize import clean_line
-
-if TYPE_CHECKING:
-    from reader.library.index import ArticleRow, Collection
+from reader.library.snippets import make_snippet, matcher
+from reader.library.store import Store
 
 TITLE_WEIGHT = 10.0
 BODY_WEIGHT = 1.0
-SNIPPET_CHARS = 160
-SNIPPET_LEAD = 40
 MAX_QUERY_CHARS = 1000
-SEP = "\x1f"
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,13 +101,8 @@ class Plan:
 
     fts: list[str] = field(default_factory=list)
     uni: list[str] = field(default_factory=list)
-    where: list[str] = field(default_factory=list)
-    args: list[object] = field(default_factory=list)
+    where: Where = field(default_factory=Where)
     searchable: bool = False
-
-    def add_sql(self, sql: str, *args: object) -> None:
-        self.where.append(sql)
-        self.args.extend(args)
 
 
 _IN_FTS = "coalesce(a.docno, 0) IN (SELECT rowid FROM fts WHERE fts MATCH ?)"
@@ -144,7 +134,7 @@ def plan_query(q: Query) -> Plan:
     for group in q.any_of:
         fts, uni = _split(group)
         if fts and uni:
-            plan.add_sql(f"({_IN_FTS} OR {_IN_UNI})", " OR ".join(fts), " OR ".join(uni))
+            plan.where.add(f"({_IN_FTS} OR {_IN_UNI})", " OR ".join(fts), " OR ".join(uni))
             plan.searchable = True
         elif fts:
             plan.fts.append(_any(fts))
@@ -153,21 +143,10 @@ def plan_query(q: Query) -> Plan:
     plan.searchable = plan.searchable or bool(plan.fts or plan.uni)
     fts, uni = _split(q.excluded)
     if fts:
-        plan.add_sql(f"NOT {_IN_FTS}", " OR ".join(fts))
+        plan.where.add(f"NOT {_IN_FTS}", " OR ".join(fts))
     if uni:
-        plan.add_sql(f"NOT {_IN_UNI}", " OR ".join(uni))
+        plan.where.add(f"NOT {_IN_UNI}", " OR ".join(uni))
     return plan
-
-
-def match_expression(q: Query) -> tuple[str | None, str | None]:
-    """(positive, excluded) expressions on the ``fts`` table alone (no 1-character shortcut)."""
-    parts = [e for e in map(term_expression, q.positive) if e]
-    for group in q.any_of:
-        alts = [e for e in map(term_expression, group) if e]
-        if alts:
-            parts.append(_any(alts))
-    excluded = [e for e in map(term_expression, q.excluded) if e]
-    return (" AND ".join(parts) or None, " OR ".join(excluded) or None)
 
 
 # ------------------------------------------------------------------------- filters
@@ -193,54 +172,32 @@ def _match_nodes(nodes: list[str], wanted: str) -> list[str]:
     return out
 
 
-def _facet_values(coll: Collection, kind: str) -> list[str]:
-    return [
-        r[0]
-        for r in coll.conn.execute(
-            "SELECT DISTINCT value FROM article_facets WHERE kind = ?", (kind,)
-        )
-    ]
-
-
-def filter_sql(coll: Collection, q: Query) -> tuple[list[str], list[object]]:
+def filter_sql(store: Store, q: Query) -> Where:
     """WHERE clauses on ``articles a`` for the query's field filters."""
-    where: list[str] = []
-    args: list[object] = []
-
-    def in_list(sql: str, values: list[str]) -> None:
-        if not values:
-            where.append("0")
-            return
-        where.append(sql.format(",".join("?" * len(values))))
-        args.extend(values)
-
+    where = Where()
     for wanted in q.category:
-        in_list(
-            "a.id IN (SELECT id FROM article_nodes WHERE node IN ({}))",
-            _match_nodes(coll.category_nodes(), wanted),
-        )
-    for kind, wanted_list in (("author", q.author), ("tag", q.tag)):
+        where.nodes(_match_nodes(store.category_nodes(), wanted))
+    facets: tuple[tuple[Literal["author", "tag"], list[str]], ...] = (
+        ("author", q.author),
+        ("tag", q.tag),
+    )
+    for kind, wanted_list in facets:
         if not wanted_list:
             continue
-        values = _facet_values(coll, kind)
+        values = store.facet_values(kind)
         for wanted in wanted_list:
-            in_list(
-                f"a.id IN (SELECT id FROM article_facets WHERE kind = '{kind}' AND value IN ({{}}))",
-                _match_values(values, wanted),
-            )
-    if q.after is not None:
-        where.append("a.day >= ?")
-        args.append(q.after.date().isoformat())
-    if q.before is not None:
-        where.append("a.day < ?")
-        args.append(q.before.date().isoformat())
+            where.facet(kind, _match_values(values, wanted))
+    where.days(
+        q.after.date().isoformat() if q.after is not None else None,
+        q.before.date().isoformat() if q.before is not None else None,
+    )
     if q.unread:
-        where.append("NOT EXISTS (SELECT 1 FROM st.state s WHERE s.key = a.key AND s.read)")
+        where.read(False)
     if q.read:
-        where.append("EXISTS (SELECT 1 FROM st.state s WHERE s.key = a.key AND s.read)")
+        where.read(True)
     if q.starred:
-        where.append("EXISTS (SELECT 1 FROM st.state s WHERE s.key = a.key AND s.starred)")
-    return where, args
+        where.starred()
+    return where
 
 
 # -------------------------------------------------------------------------- running
@@ -250,7 +207,13 @@ _NOTHING = "Nothing to search for: the search words hold no letters or digits."
 
 
 def _ranked(
-    coll: Collection, q: Query, sort: str, limit: int = -1, offset: int = 0, *, count: bool = False
+    store: Store,
+    q: Query,
+    sort: SearchSort,
+    limit: int = -1,
+    offset: int = 0,
+    *,
+    count: bool = False,
 ) -> tuple[list[tuple[int, float]], int, str | None]:
     """A page of matching (id, score) pairs in display order, the total, and an error.
 
@@ -262,11 +225,11 @@ def _ranked(
     plan = plan_query(q)
     if (q.has_text and not plan.searchable) or (q.is_empty and q.text.strip()):
         return [], 0, _NOTHING
-    where, args = filter_sql(coll, q)
-    where += plan.where
-    args += plan.args
+    where = filter_sql(store, q)
+    where.conditions += plan.where.conditions
+    where.args += plan.where.args
     if not plan.fts and not plan.uni:
-        page, total = _filtered_only(coll, where, args, limit, offset, count)
+        page, total = _filtered_only(store, where, limit, offset, count)
         return page, total, None
     if plan.fts:
         table, match = "fts", [" AND ".join(plan.fts)]
@@ -278,26 +241,26 @@ def _ranked(
         table, match, cond = "uni", [" AND ".join(plan.uni)], "uni MATCH ?"
     relevance = sort == "relevance" and table == "fts"
     score = f"bm25(fts, {TITLE_WEIGHT}, {BODY_WEIGHT})" if relevance else "0.0"
-    docmap = coll.docno_map()
-    if not where and (relevance or coll.fts_ordered()):
+    docmap = store.docno_map()
+    if not where.conditions and (relevance or store.fts_ordered()):
         # Order and page inside FTS5: rowid (= date) order, or BM25 with a top-N sort.
         order = "2, rowid DESC" if relevance else "rowid DESC"
-        rows = coll.conn.execute(
+        rows = store.conn.execute(
             f"SELECT rowid, {score} FROM {table} WHERE {cond} ORDER BY {order} LIMIT ? OFFSET ?",
             [*match, limit, offset],
         ).fetchall()
         page = [(docmap[d], sc) for d, sc in rows if d in docmap]
         if count:
-            total = coll.conn.execute(
+            total = store.conn.execute(
                 f"SELECT count(*) FROM {table} WHERE {cond}", match
             ).fetchone()[0]
         else:
             total = len(page)
         return page, total, None
-    rows = coll.conn.execute(f"SELECT rowid, {score} FROM {table} WHERE {cond}", match).fetchall()
-    if where:
-        sql = "SELECT a.docno FROM articles a WHERE a.docno IS NOT NULL AND " + " AND ".join(where)
-        allowed = {r[0] for r in coll.conn.execute(sql, args)}
+    rows = store.conn.execute(f"SELECT rowid, {score} FROM {table} WHERE {cond}", match).fetchall()
+    if where.conditions:
+        sql = "SELECT a.docno FROM articles a" + where.sql(" WHERE a.docno IS NOT NULL AND ")
+        allowed = {r[0] for r in store.conn.execute(sql, where.args)}
         rows = [r for r in rows if r[0] in allowed]
     hits = [(docmap[d], sc) for d, sc in rows if d in docmap]
     if relevance:
@@ -309,17 +272,17 @@ def _ranked(
 
 
 def _filtered_only(
-    coll: Collection, where: list[str], args: list[object], limit: int, offset: int, count: bool
+    store: Store, where: Where, limit: int, offset: int, count: bool
 ) -> tuple[list[tuple[int, float]], int]:
-    cond = (" WHERE " + " AND ".join(where)) if where else ""
-    rows = coll.conn.execute(
+    cond, args = where.sql(), where.args
+    rows = store.conn.execute(
         f"SELECT a.id FROM articles a{cond} ORDER BY a.id DESC LIMIT ? OFFSET ?",
         [*args, limit, offset],
     ).fetchall()
     page = [(r[0], 0.0) for r in rows]
     if not count:
         return page, len(page)
-    return page, coll.conn.execute(f"SELECT count(*) FROM articles a{cond}", args).fetchone()[0]
+    return page, store.conn.execute(f"SELECT count(*) FROM articles a{cond}", args).fetchone()[0]
 
 
 def _prepare(text: str) -> tuple[Query, str | None]:
@@ -338,10 +301,10 @@ def _combine(*messages: str | None) -> str | None:
 
 
 def search(
-    coll: Collection,
+    store: Store,
     text: str,
     *,
-    sort: str = "relevance",
+    sort: SearchSort = "relevance",
     limit: int = 50,
     offset: int = 0,
     snippets: bool = True,
@@ -350,146 +313,37 @@ def search(
     q, note = _prepare(text)
     terms = q.highlight_terms()
     try:
-        with coll.lock:
+        with store.lock:
             offset = max(0, offset)
             page, total, error = _ranked(
-                coll, q, sort, limit if limit > 0 else -1, offset, count=True
+                store, q, sort, limit if limit > 0 else -1, offset, count=True
             )
-            incomplete = coll.fts_pending() > 0
-            rows = {r.id: r for r in coll.rows([i for i, _ in page])}
-            bodies = _bodies(coll, [i for i, _ in page]) if snippets and terms else {}
+            incomplete = store.fts_pending() > 0
+            rows = {r.id: r for r in store.rows([i for i, _ in page])}
+            packed = store.bodies([i for i, _ in page]) if snippets and terms else {}
+        bodies = {id_: unpack_plain(blob) for id_, blob in packed.items()}
     except sqlite3.Error as exc:
         return SearchResult([], 0, terms, f"Search failed: {exc}")
-    matcher = _matcher(terms) if snippets else None
+    pattern = matcher(terms) if snippets else None
     hits = []
     for id_, score in page:
         row = rows.get(id_)
         if row is None:
             continue
-        snippet, spans = make_snippet(bodies.get(id_), row.summary, matcher)
+        snippet, spans = make_snippet(bodies.get(id_), row.summary, pattern)
         hits.append(Hit(row, float(score), snippet, spans))
     message = _combine(note, error, *q.errors)
     return SearchResult(hits, total, terms, message, incomplete)
 
 
 def search_ids(
-    coll: Collection, text: str, *, sort: str = "relevance"
+    store: Store, text: str, *, sort: SearchSort = "relevance"
 ) -> tuple[list[int], tuple[str, ...], str | None]:
     """All matching ids in order, highlight terms and a message (or None)."""
     q, note = _prepare(text)
     try:
-        with coll.lock:
-            ranked, _, error = _ranked(coll, q, sort)
+        with store.lock:
+            ranked, _, error = _ranked(store, q, sort)
     except sqlite3.Error as exc:
         return [], q.highlight_terms(), f"Search failed: {exc}"
     return [i for i, _ in ranked], q.highlight_terms(), _combine(note, error, *q.errors)
-
-
-# ------------------------------------------------------------------------- snippets
-
-
-def _bodies(coll: Collection, ids: list[int]) -> dict[int, str]:
-    """Plain text of the given articles (for snippets)."""
-    from reader.library.index import unpack_plain
-
-    if not ids:
-        return {}
-    marks = ",".join("?" * len(ids))
-    sql = f"SELECT a.id, b.text FROM articles a JOIN bodies b ON b.no = a.body WHERE a.id IN ({marks})"
-    return {id_: unpack_plain(text_z) for id_, text_z in coll.conn.execute(sql, ids)}
-
-
-@lru_cache(maxsize=1)
-def _fold_table() -> dict[int, str]:
-    """1:1 character folding (lower case, accents removed) so spans map back to the text."""
-    table: dict[int, str] = {}
-    for cp in (*range(0x41, 0x5B), *range(0xC0, 0x2000), *range(0xFF21, 0xFF3B)):
-        ch = chr(cp)
-        base = unicodedata.normalize("NFD", ch)[0].lower()
-        if len(base) == 1 and base != ch:
-            table[cp] = base
-    return table
-
-
-def fold(text: str) -> str:
-    """Lower-case, accent-free copy of ``text`` with the same length."""
-    return text.translate(_fold_table())
-
-
-_LATIN_WORD = f"[^\\W_{CJK_RANGES}]"
-
-
-def term_pattern(term: str) -> str | None:
-    """Regex (on folded text) matching a highlight term the way the index does."""
-    pieces: list[str] = []
-    pos = 0
-    text = fold(term.rstrip("*"))
-    prefix = term.endswith("*")
-    for start, end in [*cjk_runs(text), (len(text), len(text))]:
-        for word in re.findall(r"[^\W_]+", text[pos:start]):
-            pieces.append(f"(?<!{_LATIN_WORD})" + re.escape(word))
-        if end > start:
-            pieces.append(re.escape(text[start:end]))
-        pos = end
-    if not pieces:
-        return None
-    pattern = r"[\W_]*?".join(pieces)
-    last_is_word = bool(re.search(r"[^\W_]\Z", text)) and not cjk_runs(text[-1:])
-    if last_is_word and not prefix:
-        pattern += f"(?!{_LATIN_WORD})"
-    return pattern
-
-
-def _matcher(terms: tuple[str, ...]) -> re.Pattern[str] | None:
-    patterns = [p for p in map(term_pattern, terms) if p]
-    if not patterns:
-        return None
-    patterns.sort(key=len, reverse=True)
-    return re.compile("|".join(f"(?:{p})" for p in patterns))
-
-
-def make_snippet(
-    text: str | None, fallback: str | None, matcher: re.Pattern[str] | None
-) -> tuple[str, tuple[tuple[int, int], ...]]:
-    """A one-line window of ``text`` around the first match, and the match spans in it."""
-    if not text:
-        return (fallback or "")[:SNIPPET_CHARS], ()
-    first = None
-    if matcher is not None:
-        # Fast path: case-insensitive search of the text as stored; fold accents (a full
-        # copy of the text) only when that finds nothing.
-        first = _insensitive(matcher).search(text)
-        if first is None and not text.isascii():
-            first = matcher.search(fold(text))
-    if first is None:
-        return _one_line(fallback or text[:SNIPPET_CHARS]), ()
-    start = max(0, first.start() - SNIPPET_LEAD)
-    # Start at a word or sentence boundary when one is near.
-    if start > 0:
-        cut = max(start, first.start() - 10)
-        boundary = max(text.rfind("\n", start, first.start()), text.rfind(" ", start, cut))
-        if boundary >= start:
-            start = boundary + 1
-    end = min(len(text), start + SNIPPET_CHARS)
-    lead = "…" if start > 0 else ""
-    tail = "…" if end < len(text) else ""
-    # Fold the window plus one character either side so word boundaries stay right.
-    lo, hi = max(0, start - 1), min(len(text), end + 1)
-    folded = fold(text[lo:hi])
-    shift = len(lead) - start + lo
-    spans = tuple(
-        (m.start() + shift, min(m.end() + lo, end) - start + len(lead))
-        for m in matcher.finditer(folded, start - lo)  # type: ignore[union-attr]
-        if m.end() > m.start() and m.start() + lo < end
-    )
-    return lead + _one_line(text[start:end]) + tail, spans
-
-
-@lru_cache(maxsize=64)
-def _insensitive(matcher: re.Pattern[str]) -> re.Pattern[str]:
-    return re.compile(matcher.pattern, re.IGNORECASE)
-
-
-def _one_line(text: str) -> str:
-    """Newlines and tabs → spaces (same length, so spans stay valid)."""
-    return text.replace("\n", " ").replace("\t", " ")

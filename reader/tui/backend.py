@@ -11,7 +11,9 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Literal
+
+from reader.library.records import Filter
 
 if TYPE_CHECKING:
     from reader.library.index import Collection
@@ -41,17 +43,26 @@ class ListFilter:
             return joined
         return f"{self.kind}: {joined}"
 
-    def ids_kwargs(self) -> dict[str, Any]:
-        """Keyword arguments for ``Collection.ids``."""
+    def to_filter(self) -> Filter:
+        """The library's filter for ``Collection.ids`` and ``Collection.count``."""
+        value = self.value[0] if self.value else ""
         if self.kind == "unread":
-            return {"unread": True}
+            return Filter(unread=True)
         if self.kind == "starred":
-            return {"starred": True}
+            return Filter(starred=True)
         if self.kind == "category":
-            return {"category": self.value}
-        if self.kind in ("author", "tag", "month"):
-            return {self.kind: self.value[0] if self.value else ""}
-        return {}
+            return Filter(category=self.value)
+        if self.kind == "author":
+            return Filter(author=value)
+        if self.kind == "tag":
+            return Filter(tag=value)
+        if self.kind == "month":
+            return Filter(month=value)
+        return Filter()
+
+    def ids_kwargs(self) -> dict[str, Filter]:
+        """``Collection.ids(**ids_kwargs())``: kept for callers not yet using :meth:`to_filter`."""
+        return {"filter": self.to_filter()}
 
 
 class Backend:

@@ -120,8 +120,8 @@ def _child(spec_file: str) -> None:
 
     original = discover_module.discover
 
-    def discover_and_delete(roots: Any) -> Any:
-        for item in original(roots):
+    def discover_and_delete(roots: Any, dirs: Any = None) -> Any:
+        for item in original(roots, dirs):
             if isinstance(item, FoundFile) and os.fspath(item.path) == vanishing:
                 os.unlink(vanishing)  # found by the walk, gone before it is parsed
             yield item
@@ -129,7 +129,7 @@ def _child(spec_file: str) -> None:
     discover_module.discover = discover_and_delete  # type: ignore[assignment]
 
     import reader.library.parse as parse_module
-    import reader.library.refresh as refresh_module
+    import reader.library.pool as pool_module
     from reader.library.convert import markdown_to_plain
     from reader.library.index import Collection
 
@@ -139,7 +139,7 @@ def _child(spec_file: str) -> None:
     # Per-file cost = parse_file + the index's per-article preparation + the full-text pass.
     timings: dict[str, float] = {}
     current: list[Any] = [None, 0.0]
-    parse_file, prepare = parse_module.parse_file, refresh_module._prepare
+    parse_file, prepare = parse_module.parse_file, pool_module.prepare
 
     def timed_parse(path: Path, *args: Any, **kwargs: Any) -> Any:
         current[:] = [rel(path), time.perf_counter()]
@@ -168,7 +168,7 @@ def _child(spec_file: str) -> None:
 
     parse_module.parse_file = timed_parse  # type: ignore[assignment]
     parse_module.read_plain = timed_plain  # type: ignore[assignment]
-    refresh_module._prepare = timed_prepare  # type: ignore[assignment]
+    pool_module.prepare = timed_prepare  # type: ignore[assignment]
 
     started = time.perf_counter()
     collection = Collection([Path(root)])
