@@ -13,10 +13,16 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 import yaml
 
 from bench import generate as gen
+from bench.bigrams import article_files, bigram_variety
+from bench.realistic import default_root
 from bench.run import SCHEMA, TARGETS, TOUCH_MARKER
+
+HAVE_CORPORA = (default_root() / "seedlike").is_dir()
+needs_corpora = pytest.mark.skipif(not HAVE_CORPORA, reason="../shared/corpora is absent")
 
 REPO = Path(__file__).resolve().parent.parent
 RFC_DATE = re.compile(r"^[A-Z][a-z]{2}, \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} GMT$")
@@ -30,11 +36,13 @@ def _digest(root: Path) -> dict[str, str]:
     }
 
 
-def test_generator_is_deterministic_per_seed(tmp_path: Path) -> None:
+@pytest.mark.parametrize("mode", ["synthetic", pytest.param("realistic", marks=needs_corpora)])
+def test_generator_is_deterministic_per_seed(tmp_path: Path, mode: str) -> None:
     n = gen.CHUNK + 150  # two chunks, so worker scheduling could matter
-    one = gen.generate(tmp_path / "a", n, seed=3, workers=1)
-    two = gen.generate(tmp_path / "b", n, seed=3, workers=2)
-    other = gen.generate(tmp_path / "c", 200, seed=4, workers=1)
+    one = gen.generate(tmp_path / "a", n, seed=3, workers=1, mode=mode)
+    two = gen.generate(tmp_path / "b", n, seed=3, workers=2, mode=mode)
+    other = gen.generate(tmp_path / "c", 200, seed=4, workers=1, mode=mode)
+    assert one.mode == two.mode == mode and not one.note
     assert one.files == two.files == n
     assert other.files == 200
     a, b = _digest(tmp_path / "a"), _digest(tmp_path / "b")
@@ -51,8 +59,10 @@ def _front(text: str) -> tuple[dict, str, str]:
     return yaml.safe_load(raw), raw, body
 
 
-def test_generator_writes_the_hexo_news_format(tmp_path: Path) -> None:
-    rep = gen.generate(tmp_path, 400, seed=1, long=1)
+@pytest.mark.parametrize("mode", ["synthetic", pytest.param("realistic", marks=needs_corpora)])
+def test_generator_writes_the_hexo_news_format(tmp_path: Path, mode: str) -> None:
+    rep = gen.generate(tmp_path, 400, seed=1, long=1, mode=mode)
+    assert rep.mode == mode
     files = sorted(tmp_path.rglob("*.md"))
     assert rep.files == len(files) == 403
     styles = set()
@@ -97,6 +107,23 @@ def test_generator_writes_the_hexo_news_format(tmp_path: Path) -> None:
     sizes = {p.name: p.stat().st_size for p in (tmp_path / "long").iterdir()}
     assert 45_000 <= sizes["long-50k.md"] <= 60_000
     assert 950_000 <= sizes["long-1m.md"] <= 1_100_000
+
+
+def test_realistic_falls_back_to_synthetic_without_corpora(tmp_path: Path) -> None:
+    rep = gen.generate(tmp_path / "out", 30, seed=1, corpora=tmp_path / "absent")
+    assert rep.mode == "synthetic" and "absent" in rep.note
+    assert rep.files == 30
+
+
+@needs_corpora
+def test_realistic_text_is_as_varied_as_real_chinese(tmp_path: Path) -> None:
+    """The point of the realistic mode: several times the synthetic bigram variety."""
+    for mode in gen.MODES:
+        gen.generate(tmp_path / mode, 300, seed=2, mode=mode)
+    syn = bigram_variety(article_files([tmp_path / "synthetic"]))
+    real = bigram_variety(article_files([tmp_path / "realistic"]))
+    assert syn["articles"] == real["articles"] == 300
+    assert real["distinct_bigrams"] > 2 * syn["distinct_bigrams"]
 
 
 def test_bench_run_smoke(tmp_path: Path) -> None:
