@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from bench.measure_cli import cli_summary
 from bench.results import TARGETS, fmt, lookup
 
 
@@ -36,7 +37,8 @@ def print_report(results: dict[str, Any]) -> None:
     meta = results["meta"]
     print()
     print(
-        f"newsreader benchmark — N={meta['n']} ({meta['corpus_files']} files, "
+        f"newsreader benchmark — N={meta['n']} {(results.get('corpus') or {}).get('mode')} "
+        f"({meta['corpus_files']} files, "
         f"{meta['corpus_bytes'] / 1e6:.1f} MB), Python {meta['python']}, SQLite {meta['sqlite']}, "
         f"{meta['cpus']} CPUs"
     )
@@ -89,6 +91,18 @@ def print_report(results: dict[str, Any]) -> None:
             f"{grep['tool']}: p50 {fmt(grep.get('p50_ms'), 'ms')} vs search newest-first "
             f"p50 on the same queries {fmt(grep.get('search_p50_ms'), 'ms')}"
         )
+    line = cli_summary(results)
+    if line:
+        print(line)
+    corpus = results.get("corpus") or {}
+    for label, key in (("this corpus", "bigrams"), ("real zh corpora", "bigrams_real")):
+        fig = corpus.get(key)
+        if fig:
+            print(
+                f"bigram variety, {label}: {fig['distinct_bigrams']} distinct CJK bigrams in "
+                f"{fig['articles']} articles ({fig['cjk_chars']} CJK chars, "
+                f"{fig['per_100k_chars']} per 100k chars)"
+            )
     op = results.get("open") or {}
     for label in ("5k", "50k", "1m"):
         if op.get(label):

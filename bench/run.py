@@ -1,9 +1,10 @@
 """Benchmark runner: ``python -m bench.run [-n 100000] [--corpus PATH] [--json FILE]``.
 
-Generates a corpus (unless ``--corpus``), isolates every XDG directory in a temporary
-folder, then measures indexing (in a subprocess, for clean peak memory), re-scans, search
-latency by query class, article open time, TUI start-up and key latency, memory and index
-size. Prints a table with the product targets beside the figures and writes JSON. A part
+Generates a corpus (unless ``--corpus``; realistic by default, ``--synthetic`` for the
+Zipf vocabulary), isolates every XDG directory in a temporary folder, then measures
+indexing (in a subprocess, for clean peak memory), re-scans, search latency by query
+class, ``newsreader search``/``index`` as whole processes beside ``rg -l -F``, article open
+time, TUI start-up and key latency, memory and index size. Prints a table with the product targets beside the figures and writes JSON. A part
 that is missing or fails prints "n/a" with the reason; nothing else is skipped.
 """
 
@@ -23,7 +24,9 @@ from pathlib import Path
 from typing import Any
 
 from bench import generate as gen
+from bench.bigrams import bigram_variety, real_reference
 from bench.corpus import corpus_files, derive_queries
+from bench.measure_cli import SEARCH_QUERY, measure_cli
 from bench.measure_index import measure_index
 from bench.measure_open import measure_open
 from bench.measure_search import measure_grep, measure_search
@@ -99,11 +102,21 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             corpus = args.corpus.resolve()
         else:
             corpus = work / "corpus"
-            log(f"generating {args.n} articles (seed {args.seed}) …")
-            rep = gen.generate(corpus, args.n, seed=args.seed, long=1)
+            log(f"generating {args.n} {args.mode} articles (seed {args.seed}) …")
+            rep = gen.generate(
+                corpus, args.n, seed=args.seed, long=1, mode=args.mode, corpora=args.corpora
+            )
             meta["generated_s"] = rep.seconds
+            res.section("corpus").update(mode=rep.mode, note=rep.note or None)
+            if rep.note:
+                log(f"  note: {rep.note}")
             log(f"  {rep.files} files, {rep.bytes / 1e6:.1f} MB in {rep.seconds:.1f} s")
         files = corpus_files(corpus)
+        if args.corpus:
+            res.section("corpus")["mode"] = "existing folder"
+        with res.guard("corpus.bigrams"):
+            res.section("corpus")["bigrams"] = bigram_variety(files, seed=args.seed)
+            res.section("corpus")["bigrams_real"] = real_reference(args.corpora, args.seed)
         meta["corpus"] = str(corpus)
         meta["corpus_files"] = len(files)
         meta["corpus_bytes"] = sum(f.stat().st_size for f in files)
@@ -112,6 +125,10 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         queries = derive_queries(files, args.seed)
 
         measure_index(res, corpus, env, files, meta["corpus_bytes"], args)
+        if not args.no_cli and res.section("index")["articles"] is not None:
+            log("whole processes: newsreader search vs rg, newsreader index …")
+            with res.guard("cli"):
+                measure_cli(res, corpus, env, args.cli_runs, args.cli_query, args.timeout)
 
         col = None
         try:
@@ -188,6 +205,12 @@ def main(argv: list[str] | None = None) -> int:
     )
     ap.add_argument("--no-tui", action="store_true", help="skip the TUI measurements")
     ap.add_argument("--no-grep", action="store_true", help="skip the rg/grep baseline")
+    ap.add_argument("--no-cli", action="store_true", help="skip the whole-process figures")
+    ap.add_argument(
+        "--cli-query", default=SEARCH_QUERY, help=f"whole-process query (default {SEARCH_QUERY})"
+    )
+    ap.add_argument("--cli-runs", type=int, default=5, help="runs per whole-process figure")
+    gen.add_mode_arguments(ap)
     args = ap.parse_args(argv)
     args.may_touch = not args.corpus or args.copy
     results = run(args)

@@ -173,3 +173,48 @@ def test_bench_run_smoke(tmp_path: Path) -> None:
         assert all(h > 0 for h in classes[cls]["hits"].values()), (cls, classes[cls]["hits"])
         assert classes[cls]["newest"]["p50_ms"] is not None
     assert all(h == 0 for h in classes["zero-hit"]["hits"].values())
+    cli = data["cli"]
+    assert cli["search_s"] > 0 and cli["index_nochange_s"] > 0, data["na"]
+    assert isinstance(cli["search_hits"], int)
+    if cli["rg_tool"]:
+        assert cli["rg_s"] > 0 and cli["search_speedup_vs_rg"] > 0
+    assert data["corpus"]["bigrams"]["articles"] == 1000
+
+
+@needs_corpora
+def test_bench_run_on_an_existing_folder(tmp_path: Path) -> None:
+    """``--corpus PATH`` measures a collection as it is, without writing to it."""
+    folder = default_root() / "seedlike"
+    before = _digest(folder)
+    out = tmp_path / "bench.json"
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "bench.run",
+            "--corpus",
+            str(folder),
+            "--json",
+            str(out),
+            "--repeat",
+            "1",
+            "--cli-runs",
+            "1",
+            "--no-tui",
+            "--tmp",
+            str(tmp_path),
+        ],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
+    data = json.loads(out.read_text("utf-8"))
+    files = len(before)
+    assert data["meta"]["n"] == data["meta"]["corpus_files"] == files
+    assert data["index"]["articles"] == files
+    assert data["corpus"]["mode"] == "existing folder"
+    assert data["cli"]["search_s"] > 0 and data["cli"]["index_nochange_s"] > 0
+    assert "index.rescan_touched_s" in data["na"]
+    assert _digest(folder) == before
