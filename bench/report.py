@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import argparse
+import json
+from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any
 
 from bench.measure_cli import cli_summary
@@ -40,7 +44,8 @@ def print_report(results: dict[str, Any]) -> None:
         f"newsreader benchmark — N={meta['n']} {(results.get('corpus') or {}).get('mode')} "
         f"({meta['corpus_files']} files, "
         f"{meta['corpus_bytes'] / 1e6:.1f} MB), Python {meta['python']}, SQLite {meta['sqlite']}, "
-        f"{meta['cpus']} CPUs"
+        f"{meta['cpus']} CPUs, load average {meta.get('loadavg_start')} at start, "
+        f"{meta.get('loadavg_end')} at the end"
     )
     print()
     print(f"{'measure':40} {'value':>12}  {'target':>12}  result")
@@ -127,3 +132,87 @@ def print_report(results: dict[str, Any]) -> None:
         print()
         for key, why in results["na"].items():
             print(f"n/a {key}: {why}")
+
+
+def _cell(row: dict[str, Any]) -> str:
+    value = fmt(row["value"], row["unit"])
+    mark = {True: "met", False: "**missed**", None: ""}[row["met"]]
+    return f"{value} {mark}".strip()
+
+
+def markdown_table(documents: Sequence[dict[str, Any]], labels: Sequence[str]) -> str:
+    """Targets of several runs side by side, as a Markdown table (for the README)."""
+    head = "| measure | target | " + " | ".join(labels) + " |"
+    lines = [head, "|" + "---|" * (len(labels) + 2)]
+    rows = [evaluate(doc) for doc in documents]
+    for k, target in enumerate(TARGETS):
+        op = "≥" if target.higher_is_better else "≤"
+        unit = "×" if target.unit == "×" else f" {target.unit}"
+        cells = " | ".join(_cell(r[k]) for r in rows)
+        lines.append(f"| {target.name.strip(' …')} | {op} {target.limit:g}{unit} | {cells} |")
+    for name, get in EXTRA_ROWS:
+        cells = " | ".join(_safe(get, doc) for doc in documents)
+        lines.append(f"| {name} | – | {cells} |")
+    return "\n".join(lines)
+
+
+def _safe(get: Callable[[dict[str, Any]], str], doc: dict[str, Any]) -> str:
+    try:
+        return get(doc)
+    except (KeyError, TypeError, ValueError):
+        return "n/a"
+
+
+EXTRA_ROWS: tuple[tuple[str, Callable[[dict[str, Any]], str]], ...] = (
+    (
+        "whole process: `newsreader search Q` / `rg -l -F Q` (hits)",
+        lambda d: (
+            f"{d['cli']['search_s'] * 1000:.0f} ms / {d['cli']['rg_s'] * 1000:.0f} ms "
+            f"({d['cli']['search_hits']} / {d['cli']['rg_hits']})"
+        ),
+    ),
+    ("re-scan after rewriting 1 % of files", lambda d: fmt(d["index"]["rescan_touched_s"], "s")),
+    (
+        "relevance p95, filtered / very common term",
+        lambda d: (
+            f"{fmt(lookup(d, 'search.classes.filtered.relevance.p95_ms'), 'ms')} / "
+            f"{fmt(lookup(d, 'search.classes.common.relevance.p95_ms'), 'ms')}"
+        ),
+    ),
+    (
+        "TUI RSS browsing / after a search",
+        lambda d: (
+            f"{d['tui']['process_browse_rss_mb']:.0f} / {d['tui']['process_peak_rss_mb']:.0f} MB"
+        ),
+    ),
+    (
+        "distinct CJK bigrams in 1,000 articles",
+        lambda d: f"{d['corpus']['bigrams']['distinct_bigrams']:,}",
+    ),
+    ("collection size", lambda d: f"{d['meta']['corpus_bytes'] / 1e6:,.0f} MB"),
+    (
+        "load average at start / end (2 cores)",
+        lambda d: f"{d['meta']['loadavg_start']} / {d['meta']['loadavg_end']}",
+    ),
+)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m bench.report A.json [B.json …]``: print the report, or a Markdown table."""
+    ap = argparse.ArgumentParser(prog="python -m bench.report", description=main.__doc__)
+    ap.add_argument("json", nargs="+", type=Path, help="results written by bench.run --json")
+    ap.add_argument("--markdown", action="store_true", help="targets side by side, Markdown")
+    args = ap.parse_args(argv)
+    docs = [json.loads(p.read_text("utf-8")) for p in args.json]
+    if args.markdown:
+        labels = [f"{(d.get('corpus') or {}).get('mode')} {d['meta']['n']:,}" for d in docs]
+        print(markdown_table(docs, labels))
+        return 0
+    for doc in docs:
+        doc["targets"] = evaluate(doc)
+        print_report(doc)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

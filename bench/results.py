@@ -102,6 +102,8 @@ SCHEMA: dict[str, tuple[str, ...]] = {
         "corpus",
         "corpus_files",
         "corpus_bytes",
+        "loadavg_start",
+        "loadavg_end",
     ),
     "corpus": ("mode", "note", "bigrams", "bigrams_real"),
     "index": (

@@ -61,6 +61,14 @@ def code_hash(package: Path) -> str:
     return digest.hexdigest()[:12]
 
 
+def _loadavg() -> list[float] | None:
+    """1, 5 and 15 minute load averages (other work on the machine skews every timing)."""
+    try:
+        return [round(x, 2) for x in os.getloadavg()]
+    except OSError:
+        return None
+
+
 def run(args: argparse.Namespace) -> dict[str, Any]:
     """Do the whole benchmark; return the results document."""
     res = Results()
@@ -74,6 +82,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         cpus=os.cpu_count(),
         workdir=str(work),
         started=time.strftime("%Y-%m-%d %H:%M:%S"),
+        loadavg_start=_loadavg(),
     )
     saved_env = dict(os.environ)
     try:
@@ -170,6 +179,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             log(f"kept {work}")
         else:
             shutil.rmtree(work, ignore_errors=True)
+    meta["loadavg_end"] = _loadavg()
     res.data["targets"] = evaluate(res.data)
     return res.data
 

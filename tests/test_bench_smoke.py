@@ -19,6 +19,7 @@ import yaml
 from bench import generate as gen
 from bench.bigrams import article_files, bigram_variety
 from bench.realistic import default_root
+from bench.report import EXTRA_ROWS, markdown_table
 from bench.run import SCHEMA, TARGETS, TOUCH_MARKER
 
 HAVE_CORPORA = (default_root() / "seedlike").is_dir()
@@ -179,6 +180,9 @@ def test_bench_run_smoke(tmp_path: Path) -> None:
     if cli["rg_tool"]:
         assert cli["rg_s"] > 0 and cli["search_speedup_vs_rg"] > 0
     assert data["corpus"]["bigrams"]["articles"] == 1000
+    table = markdown_table([data], ["this run"]).splitlines()
+    assert len(table) == 2 + len(TARGETS) + len(EXTRA_ROWS)
+    assert not any("n/a" in row for row in table[-len(EXTRA_ROWS) :]), table
 
 
 @needs_corpora
