@@ -192,10 +192,12 @@ def _subcommand_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     _common(p)
 
-    p = sub.add_parser("serve", help="serve the app to a web browser (textual-serve)")
+    p = sub.add_parser("serve", help="serve the app to a web browser (private URL, offline)")
     p.add_argument("paths", nargs="*", type=Path, metavar="PATH")
-    p.add_argument("--host", default="127.0.0.1")
-    p.add_argument("--port", type=_positive, default=8000)
+    p.add_argument("--host", help="address to listen on (default 127.0.0.1)")
+    p.add_argument("--port", help="TCP port (default 8000)")
+    p.add_argument("--socket", metavar="PATH", help="listen on a Unix socket (0600) instead")
+    p.add_argument("--token", help="the URL's secret (default: random; visible in ps)")
     _common(p)
     return parser
 
@@ -481,22 +483,16 @@ def _cmd_tui(args: argparse.Namespace) -> int:
 
 
 def _cmd_serve(args: argparse.Namespace) -> int:
-    import shlex
+    from reader.web.options import ServeUsageError, parse_options
+    from reader.web.server import serve
 
-    from textual_serve.server import Server
-
-    config = _config(args)
-    roots = _roots(args, config)
-    if args.host not in ("127.0.0.1", "localhost", "::1"):
-        print(
-            f"newsreader: warning: serving on {args.host}: anyone who can reach this "
-            "address can read your collection",
-            file=sys.stderr,
-        )
-    command = [sys.executable, "-m", "reader"]
-    if args.config:
-        command += ["--config", str(args.config)]
-    command += [str(r) for r in roots]
-    server = Server(shlex.join(command), host=args.host, port=args.port, title="newsreader")
-    server.serve()
-    return 0
+    try:
+        options = parse_options(args.host, args.port, args.socket, args.token)
+        config = _config(args)
+        command = [sys.executable, "-m", "reader"]
+        if args.config:
+            command += ["--config", str(args.config)]
+        command += [str(r) for r in _roots(args, config)]
+        return serve(command, options)
+    except ServeUsageError as exc:
+        raise UsageError(str(exc)) from None

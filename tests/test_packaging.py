@@ -41,5 +41,8 @@ def test_wheel_contains_sample_collection_and_entry_point(tmp_path: Path) -> Non
     assert len(expected) >= 40
     assert samples == expected
     assert "reader/library/index.py" in names
+    # `newsreader serve` needs its own page template and icon (nothing from the network)
+    assert "reader/web/templates/app_index.html" in names
+    assert "reader/web/static/favicon.ico" in names
     entry_points = next(n for n in names if n.endswith("entry_points.txt"))
     assert "newsreader = reader.cli:main" in zipfile.ZipFile(wheel).read(entry_points).decode()

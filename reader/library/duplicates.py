@@ -1,0 +1,306 @@
+"""Near-duplicate stories: MinHash signatures of shingles, LSH candidates, a boilerplate-aware check.
+
+An article's plain text is folded (:func:`reader.library.fold.fold`) and cut into tokens
+(each CJK character one token, each Latin word or number one token; punctuation and
+spaces dropped). Shingles are ``SHINGLE_CJK`` consecutive tokens when most tokens are CJK,
+``SHINGLE_WORDS`` otherwise. A ``datasketch`` MinHash (``NUM_PERM`` permutations, scheme
+``affine32``, fixed seed) of the shingle hashes is the signature, after a 4-byte key of
+the numbers in the title (:func:`title_key`).
+
+Grouping: ``datasketch.MinHashLSH`` proposes candidate pairs (threshold ``LSH_THRESHOLD``);
+a pair is confirmed when its estimated Jaccard similarity, *not counting* MinHash slots
+whose shared value is boilerplate, is at least ``THRESHOLD``. A shared slot value is
+boilerplate when a third article holds it while being no copy of both (estimated
+similarity < ``SAME`` to one of them): a site footer or a standard disclaimer shows up in
+many unrelated articles, a republished story only in its copies. Pairs whose
+whole signatures agree (``≥ EXACT``) are confirmed regardless (exact copies). Confirmed
+pairs are joined into groups (connected components).
+
+Hooking it in (the lead):
+
+- index time (``refresh._fts_chunk``, in the worker, beside ``fts_text``): store
+  ``signature(plain, title)`` in a new ``articles.minhash BLOB`` column (``b""`` for texts
+  too short to compare: ``MIN_TOKENS``); 260 bytes an article.
+- after a refresh that added or changed articles: ``group((id, minhash) for every row with a
+  non-empty signature)`` and store the result in a ``dup_groups(id, grp)`` table
+  (``grp`` = the group's smallest id), replacing the old one; the list's ``×3`` marker is
+  the group size, "hide duplicates" keeps the earliest article of each group, and
+  ``newsreader duplicates`` prints the groups. For a few new articles,
+  :class:`DuplicateIndex` can be kept in memory and fed with :meth:`DuplicateIndex.add`.
+"""
+
+from __future__ import annotations
+
+import re
+import zlib
+from collections.abc import Iterable
+from functools import lru_cache
+from typing import Any
+
+from reader.library.cjk import CJK_RANGES
+from reader.library.fold import fold
+
+NUM_PERM = 64
+SEED = 20261202
+SHINGLE_CJK = 5
+SHINGLE_WORDS = 3
+MIN_TOKENS = 20
+LSH_THRESHOLD = 0.4
+THRESHOLD = 0.5
+EXACT = 0.95
+SAME = 0.6
+SIGNATURE_VERSION = 1
+"""Bump when signatures change: stored ones must then be computed again."""
+
+_TOKEN = re.compile(f"[{CJK_RANGES}]|[^\\W_{CJK_RANGES}]+")
+_ALL_CJK = re.compile(f"[{CJK_RANGES}]+")
+
+
+def tokens(plain_text: str) -> list[str]:
+    """The comparison tokens of a text: CJK characters and Latin words, folded."""
+    return _TOKEN.findall(fold(plain_text))
+
+
+def shingle_hashes(plain_text: str) -> Any:
+    """Distinct 32-bit hashes of the text's shingles (a numpy ``uint32`` array)."""
+    import numpy as np
+
+    folded = fold(plain_text)
+    toks = _TOKEN.findall(folded)
+    if len(toks) < MIN_TOKENS:
+        return np.zeros(0, dtype=np.uint32)
+    cjk = sum(map(len, _ALL_CJK.findall(folded)))
+    k = SHINGLE_CJK if 2 * cjk >= len(toks) else SHINGLE_WORDS
+    try:
+        encoded = list(map(str.encode, toks))
+    except UnicodeEncodeError:  # lone surrogates from a badly encoded file
+        encoded = [t.encode("utf-8", "surrogatepass") for t in toks]
+    ids = np.fromiter(map(zlib.crc32, encoded), dtype=np.uint64, count=len(toks))
+    # Polynomial hash of each window of k token ids (wrapping uint64 arithmetic).
+    h = np.zeros(len(ids) - k + 1, dtype=np.uint64)
+    mult = np.uint64(0x100000001B3)
+    for j in range(k):
+        h = h * mult + ids[j : len(ids) - k + 1 + j]
+    h ^= h >> np.uint64(29)
+    h *= np.uint64(0xBF58476D1CE4E5B9)
+    h ^= h >> np.uint64(32)
+    return np.unique(h.astype(np.uint32))
+
+
+@lru_cache(maxsize=1)
+def _permutations() -> Any:
+    from datasketch import MinHash  # type: ignore[import-untyped]
+
+    return MinHash(num_perm=NUM_PERM, seed=SEED, scheme="affine32").permutations
+
+
+def _minhash(values: Any = None) -> Any:
+    from datasketch import MinHash  # type: ignore[import-untyped]
+
+    return MinHash(
+        num_perm=NUM_PERM,
+        seed=SEED,
+        hashfunc=int,
+        scheme="affine32",
+        hashvalues=values,
+        permutations=_permutations(),
+    )
+
+
+_NUMBER = re.compile(r"[a-z0-9.\-]*\d[a-z0-9.\-]*")  # on folded text: 3.3.1, 2.7.0-rc2, p195
+
+
+def title_key(title: str | None) -> int:
+    """Hash of the words with digits in a title (0: none): ``Ruby 2.7.0-rc2`` → {2.7.0-rc2}."""
+    numbers = sorted({n.strip(".-") for n in _NUMBER.findall(fold(title or ""))})
+    return zlib.crc32("\0".join(numbers).encode()) | 1 if numbers else 0
+
+
+def signature(plain_text: str, title: str | None = None) -> bytes:
+    """What to store for an article (``b""``: too short to compare).
+
+    4 bytes of :func:`title_key` then the MinHash (``NUM_PERM`` little-endian uint32).
+    Two articles whose titles both hold numbers, different ones, are never grouped:
+    templated announcements (``Ruby 3.2.4 released`` / ``Ruby 3.3.1 released``) share
+    nearly all their text but are different stories.
+    """
+    hashes = shingle_hashes(plain_text)
+    if not len(hashes):
+        return b""
+    m = _minhash()
+    m.update_batch(hashes.tolist())
+    return title_key(title).to_bytes(4, "little") + bytes(m.hashvalues.astype("<u4").tobytes())
+
+
+class _Groups:
+    """Union-find over article ids."""
+
+    def __init__(self) -> None:
+        self.parent: dict[int, int] = {}
+
+    def find(self, x: int) -> int:
+        parent = self.parent
+        root = x
+        while parent.get(root, root) != root:
+            root = parent[root]
+        while x != root:
+            parent[x], x = root, parent.get(x, x)
+        return root
+
+    def union(self, a: int, b: int) -> None:
+        ra, rb = self.find(a), self.find(b)
+        self.parent.setdefault(ra, ra)
+        self.parent.setdefault(rb, rb)
+        if ra != rb:
+            self.parent[max(ra, rb)] = min(ra, rb)
+
+    def groups(self) -> list[list[int]]:
+        out: dict[int, list[int]] = {}
+        for x in list(self.parent):
+            out.setdefault(self.find(x), []).append(x)
+        return sorted(sorted(g) for g in out.values() if len(g) >= 2)
+
+
+class DuplicateIndex:
+    """Signatures in an LSH plus, per MinHash slot, how many articles hold each value."""
+
+    def __init__(self) -> None:
+        from datasketch import MinHashLSH  # type: ignore[import-untyped]
+
+        self._lsh = MinHashLSH(threshold=LSH_THRESHOLD, num_perm=NUM_PERM)
+        self._ids: list[int] = []
+        self._rows: list[Any] = []
+        self._row_of: dict[int, int] = {}
+        self._matrix: Any = None  # numpy (n, NUM_PERM), rebuilt after adds
+        self._count: Any = None  # (n, NUM_PERM): articles holding the same value in that slot
+        self._order: Any = None  # (NUM_PERM, n): rows sorted by their value in each slot
+        self._sorted: Any = None  # (NUM_PERM, n): those values
+        self._holder_cache: dict[tuple[int, int], Any] = {}
+        self._near: dict[int, list[int]] = {}  # LSH candidates of an id (cache)
+        self._title_key: dict[int, int] = {}
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+    def _insert(self, id_: int, sig: bytes) -> Any | None:
+        import numpy as np
+
+        if len(sig) != 4 + 4 * NUM_PERM or id_ in self._row_of:
+            return None
+        self._title_key[id_] = int.from_bytes(sig[:4], "little")
+        values = np.frombuffer(sig, dtype="<u4", offset=4).astype(np.uint32)
+        m = _minhash(values)
+        self._lsh.insert(id_, m)
+        self._row_of[id_] = len(self._ids)
+        self._ids.append(id_)
+        self._rows.append(values)
+        self._matrix = None
+        self._near = {}
+        return m
+
+    def _state(self) -> None:
+        import numpy as np
+
+        if self._matrix is None:
+            self._matrix = np.vstack(self._rows) if self._rows else np.zeros((0, NUM_PERM))
+            # per slot (row-major, so each slot's column is contiguous for searchsorted)
+            self._order = np.ascontiguousarray(np.argsort(self._matrix, axis=0).T)
+            self._sorted = np.take_along_axis(self._matrix.T, self._order, axis=1)
+            self._holder_cache = {}
+            self._count = np.zeros(self._matrix.shape, dtype=np.int64)
+            for slot in range(NUM_PERM):
+                _, inverse, counts = np.unique(
+                    self._matrix[:, slot], return_inverse=True, return_counts=True
+                )
+                self._count[:, slot] = counts[inverse]
+
+    def candidates(self, id_: int) -> list[int]:
+        """Ids the LSH proposes as near-duplicates of ``id_`` (``id_`` included)."""
+        near = self._near.get(id_)
+        if near is None:
+            near = self._near[id_] = self._lsh.query(_minhash(self._rows[self._row_of[id_]]))
+        return near
+
+    def _holders(self, slot: int, value: int) -> Any:
+        """Rows of the articles that hold ``value`` in ``slot``."""
+        import numpy as np
+
+        key = (slot, value)
+        rows = self._holder_cache.get(key)
+        if rows is None:
+            column = self._sorted[slot]
+            lo = int(np.searchsorted(column, value, "left"))
+            hi = int(np.searchsorted(column, value, "right"))
+            rows = self._holder_cache[key] = self._order[slot, lo:hi]
+        return rows
+
+    def raw_similarity(self, a: int, b: int) -> float:
+        """Estimated Jaccard similarity of two articles (share of equal MinHash slots)."""
+        self._state()
+        m = self._matrix
+        return float((m[self._row_of[a]] == m[self._row_of[b]]).mean())
+
+    def similarity(self, a: int, b: int) -> float:
+        """Estimated Jaccard similarity of two articles, boilerplate slots left out.
+
+        0 when both titles hold numbers and they differ (see :func:`signature`).
+        A slot where both hold the same value is boilerplate when a third article holds
+        that value too while being no copy of both (raw similarity < ``SAME`` to either):
+        a footer or a disclaimer, not the story the copies share.
+        """
+        import numpy as np
+
+        ka, kb = self._title_key[a], self._title_key[b]
+        if ka and kb and ka != kb:
+            return 0.0  # different numbers in the titles: different stories
+        self._state()
+        m = self._matrix
+        ra, rb = self._row_of[a], self._row_of[b]
+        x, y = m[ra], m[rb]
+        equal = np.flatnonzero(x == y)
+        if len(equal) >= EXACT * NUM_PERM or len(equal) < THRESHOLD * NUM_PERM:
+            # leaving boilerplate slots out can only lower the similarity
+            return len(equal) / NUM_PERM
+        common = equal[self._count[ra, equal] >= 3].tolist()
+        if not common:
+            return len(equal) / NUM_PERM
+        holders = [self._holders(slot, int(x[slot])) for slot in common]
+        rows = np.unique(np.concatenate(holders))
+        held = m[rows]
+        close = np.minimum((held == x).sum(axis=1), (held == y).sum(axis=1))
+        outsiders = set(rows[close < SAME * NUM_PERM].tolist())
+        boiler = sum(1 for h in holders if not outsiders.isdisjoint(h.tolist()))
+        informative = NUM_PERM - boiler
+        return (len(equal) - boiler) / informative if informative else 0.0
+
+    def add(self, id_: int, sig: bytes) -> list[int]:
+        """Add one article; return the ids it duplicates (confirmed), sorted."""
+        if self._insert(id_, sig) is None:
+            return []
+        return sorted(
+            other
+            for other in self.candidates(id_)
+            if other != id_ and self.similarity(id_, other) >= THRESHOLD
+        )
+
+    def add_many(self, signatures: Iterable[tuple[int, bytes]]) -> None:
+        """Add articles without checking them (call :meth:`groups` afterwards)."""
+        for id_, sig in signatures:
+            self._insert(id_, sig)
+
+    def groups(self) -> list[list[int]]:
+        """All groups of ≥ 2 near-duplicates: each sorted, the list sorted."""
+        self._state()
+        found = _Groups()
+        for id_ in self._ids:
+            for other in self.candidates(id_):
+                if other > id_ and self.similarity(id_, other) >= THRESHOLD:
+                    found.union(id_, other)
+        return found.groups()
+
+
+def group(signatures: Iterable[tuple[int, bytes]]) -> list[list[int]]:
+    """Groups of near-duplicate article ids from ``(id, signature)`` pairs (see module)."""
+    index = DuplicateIndex()
+    index.add_many(signatures)
+    return index.groups()

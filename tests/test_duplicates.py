@@ -1,0 +1,165 @@
+"""Near-duplicate groups: republished stories found, exact copies found, boilerplate ignored."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from reader.library.duplicates import (
+    NUM_PERM,
+    THRESHOLD,
+    DuplicateIndex,
+    group,
+    shingle_hashes,
+    signature,
+    title_key,
+)
+
+STORY = (
+    "长沙市岳麓区的一条老街最近完成了改造。改造前，街道两旁的店铺招牌五花八门，"
+    "电线像蜘蛛网一样挂在头顶，雨天路面积水严重。街道办事处用了一年时间，和居民一起"
+    "商量方案：保留老房子的青砖外墙，把电线埋进地下，重新铺了透水砖，还在街角留出一块"
+    "小广场，给老人下棋、孩子玩耍。住在这里三十多年的刘阿姨说，现在晚饭后最喜欢出来走走，"
+    "碰到老邻居就聊上几句。开米粉店的小周则发现，周末来拍照的年轻人多了，生意比去年好了"
+    "不少。街道负责人表示，下一步还要请居民投票，决定小广场上的长椅和路灯用什么样式，"
+    "让改造真正变成大家自己的事。"
+)
+
+CHANGED = STORY.replace("开米粉店的小周则发现", "在街口开了十年米粉店的周师傅也注意到")
+
+HEADER_A = "晨光日报讯（记者 王晓）"
+FOOTER_A = "责任编辑：李明。本文版权归晨光日报所有，未经授权不得转载。"
+HEADER_B = "【城市新闻】点击关注，获取更多本地资讯！"
+FOOTER_B = "广告：下载湘江头条APP，每天三分钟读懂长沙。相关阅读：地铁六号线开通一周年。"
+
+DISCLAIMER = (
+    "免责声明：本站所载文章仅代表作者本人观点，不代表本站立场。文中涉及的数据和信息均来自"
+    "公开资料，本站不保证其准确性和完整性，读者据此操作，风险自担。如有侵权，请联系我们删除。"
+    "投稿邮箱请见网站首页，商务合作请拨打客服电话，工作时间为周一至周五上午九点到下午六点。"
+)
+
+BODIES = [
+    "今年的樱花比往年早开了一周，公园里人山人海。",
+    "新款手机发布会上，厂商重点介绍了电池续航和相机夜景模式的改进。",
+    "一项研究发现，每天步行八千步以上的人，睡眠质量明显更好，白天也更少感到疲惫。",
+    "本周五晚上，市图书馆将举办一场关于宋代茶文化的讲座，主讲人是一位研究茶史二十年的老教授，"
+    "现场还会演示点茶的手法，欢迎感兴趣的读者提前在公众号上预约座位。",
+    "暑假快到了，不少家长开始为孩子挑选夏令营。专家提醒，选择营地时要看清楚资质和安全措施，"
+    "不要只看宣传图片；同时要和孩子商量，尊重他们的兴趣，而不是把夏令营变成另一种补习班。"
+    "有条件的家庭，也可以带孩子去乡下住几天，认识庄稼和昆虫，这同样是很好的学习。",
+    "这家开在巷子深处的面馆没有招牌，只靠熟客口口相传。老板每天凌晨四点起来熬骨头汤，"
+    "一锅汤要熬六个小时，卖完就关门。有人劝他扩大店面、开分店，他总是笑着摇头，说一个人"
+    "只能把一件事做好。十几年过去，面的价格只涨过两次，排队的人却越来越多，其中不少是"
+    "小时候跟着父母来吃、如今带着自己孩子来的年轻人。",
+]
+
+
+def test_signature_shape_and_determinism() -> None:
+    sig = signature(STORY)
+    assert len(sig) == 4 + 4 * NUM_PERM
+    assert sig == signature(STORY)
+    assert signature("太短了") == b""  # too short to compare
+
+
+def test_folding_makes_traditional_copy_identical() -> None:
+    traditional = "長沙市嶽麓區的一條老街最近完成了改造。" + STORY[19:]
+    assert np.array_equal(shingle_hashes(traditional), shingle_hashes(STORY))
+
+
+def test_republished_story_is_grouped_exact_copy_too() -> None:
+    texts = {
+        1: HEADER_A + STORY + FOOTER_A,
+        2: HEADER_B + CHANGED + FOOTER_B,
+        3: STORY,  # the bare story, e.g. from a third app
+        4: HEADER_A + STORY + FOOTER_A,  # an exact copy in another file
+        5: BODIES[5],
+    }
+    groups = group((i, signature(t)) for i, t in texts.items())
+    assert groups == [[1, 2, 3, 4]]
+
+
+def test_exact_copy_alone_is_a_group() -> None:
+    assert group([(7, signature(BODIES[4])), (9, signature(BODIES[4]))]) == [[7, 9]]
+
+
+def test_boilerplate_only_pairs_are_not_grouped() -> None:
+    texts = {i: body + DISCLAIMER for i, body in enumerate(BODIES)}
+    index = DuplicateIndex()
+    index.add_many((i, signature(t)) for i, t in texts.items())
+    # The two shortest articles are mostly disclaimer: raw MinHash agreement alone would
+    # group them; the disclaimer is also held by the longer, unrelated articles.
+    a, b = 0, 1
+    raw = index.raw_similarity(a, b)
+    assert raw >= THRESHOLD
+    assert index.similarity(a, b) < THRESHOLD
+    assert index.groups() == []
+
+
+def test_republished_story_with_shared_disclaimer_still_grouped() -> None:
+    texts = {i: body + DISCLAIMER for i, body in enumerate(BODIES)}
+    texts[10] = HEADER_A + STORY + DISCLAIMER
+    texts[11] = CHANGED + FOOTER_B + DISCLAIMER
+    assert group((i, signature(t)) for i, t in texts.items()) == [[10, 11]]
+
+
+def test_incremental_add_reports_duplicates() -> None:
+    index = DuplicateIndex()
+    assert index.add(1, signature(HEADER_A + STORY + FOOTER_A)) == []
+    assert index.add(2, signature(BODIES[5])) == []
+    assert index.add(3, signature(HEADER_B + CHANGED + FOOTER_B)) == [1]
+    assert index.add(4, b"") == []  # no signature: never grouped
+    assert index.groups() == [[1, 3]]
+
+
+ENGLISH = (
+    "The city council voted on Tuesday to turn the old freight yard next to the river into a "
+    "public park. The plan keeps the two brick warehouses, which will house a market and a "
+    "small museum about the railway, and adds a cycle path along the water. Residents who "
+    "had campaigned for the park for almost ten years filled the public gallery and applauded "
+    "when the result was announced. Construction is expected to start next spring and to "
+    "take about two years, the council said, with the first part of the path open by summer."
+)
+
+
+@pytest.mark.parametrize("extra", ["", "Advertisement: subscribe for $1 a week. "])
+def test_latin_story_with_ads_grouped(extra: str) -> None:
+    copy = (
+        "Reposted from the Riverside Gazette. "
+        + extra
+        + ENGLISH.replace("applauded", "cheered loudly")
+    )
+    other = (
+        "A new bakery opened on the corner of Mill Street, selling sourdough bread, cinnamon "
+        "buns and coffee roasted in the next town; the owners trained in Copenhagen."
+    )
+    assert group([(1, signature(ENGLISH)), (2, signature(copy)), (3, signature(other))]) == [[1, 2]]
+
+
+RELEASE = (
+    "We are pleased to announce the release of Ruby {v}. This release includes security "
+    "fixes and bug fixes; please see the commit logs for details. We recommend that all "
+    "users upgrade as soon as possible. Download the tarball from the usual place and check "
+    "the checksums below before installing. Thanks to everyone who reported issues, wrote "
+    "patches and tested the preview builds during the last months."
+)
+
+
+def test_templated_announcements_with_other_numbers_are_not_grouped() -> None:
+    a = signature(RELEASE.format(v="3.2.4"), "Ruby 3.2.4 released")
+    b = signature(RELEASE.format(v="3.3.1"), "Ruby 3.3.1 released")
+    assert group([(1, a), (2, b)]) == []
+    # the same text under titles without numbers (or the same numbers) is a group
+    c = signature(RELEASE.format(v="3.3.1"), "Ruby released")
+    d = signature(RELEASE.format(v="3.3.1"), "Ruby 3.3.1 發布")
+    assert group([(2, b), (3, c), (4, d)]) == [[2, 3, 4]]
+
+
+def test_title_key() -> None:
+    assert title_key("No numbers here") == 0
+    assert title_key("Ruby 3.3.1 released") == title_key("Ruby ３.３.１ 發布") != 0
+    assert title_key("Ruby 3.3.1") != title_key("Ruby 3.2.4")
+
+
+def test_title_key_release_suffixes() -> None:
+    assert title_key("Ruby 2.7.0-preview2 released") != title_key("Ruby 2.7.0-rc2 released")
+    assert title_key("Ruby 2.7.0-rc2 リリース") == title_key("Ruby 2.7.0-RC2 released.")
