@@ -61,15 +61,17 @@ def tokens(plain_text: str) -> list[str]:
     return _TOKEN.findall(fold(plain_text))
 
 
-def shingle_hashes(plain_text: str) -> Any:
-    """Distinct 32-bit hashes of the text's shingles (a numpy ``uint32`` array)."""
+def shingle_hashes(plain_text: str, *, folded: bool = False) -> Any:
+    """Distinct 32-bit hashes of the text's shingles (a numpy ``uint32`` array).
+
+    ``folded=True``: the text is already folded (saves a second pass)."""
     import numpy as np
 
-    folded = fold(plain_text)
-    toks = _TOKEN.findall(folded)
+    folded_text = plain_text if folded else fold(plain_text)
+    toks = _TOKEN.findall(folded_text)
     if len(toks) < MIN_TOKENS:
         return np.zeros(0, dtype=np.uint32)
-    cjk = sum(map(len, _ALL_CJK.findall(folded)))
+    cjk = sum(map(len, _ALL_CJK.findall(folded_text)))
     k = SHINGLE_CJK if 2 * cjk >= len(toks) else SHINGLE_WORDS
     try:
         encoded = list(map(str.encode, toks))
@@ -116,15 +118,16 @@ def title_key(title: str | None) -> int:
     return zlib.crc32("\0".join(numbers).encode()) | 1 if numbers else 0
 
 
-def signature(plain_text: str, title: str | None = None) -> bytes:
+def signature(plain_text: str, title: str | None = None, *, folded: bool = False) -> bytes:
     """What to store for an article (``b""``: too short to compare).
 
     4 bytes of :func:`title_key` then the MinHash (``NUM_PERM`` little-endian uint32).
     Two articles whose titles both hold numbers, different ones, are never grouped:
     templated announcements (``Ruby 3.2.4 released`` / ``Ruby 3.3.1 released``) share
-    nearly all their text but are different stories.
+    nearly all their text but are different stories. ``folded=True``: the text is
+    already folded (the title is folded again; it is short).
     """
-    hashes = shingle_hashes(plain_text)
+    hashes = shingle_hashes(plain_text, folded=folded)
     if not len(hashes):
         return b""
     m = _minhash()
