@@ -193,8 +193,10 @@ def test_snippet_window_and_word_boundaries() -> None:
 def test_term_expressions_are_quoted() -> None:
     assert term_expression(Term('a"b')) == '"a""b"'
     assert term_expression(Term("网")) == '"网"*'
-    assert term_expression(Term("Docker容器")) == '"Docker 容器"'
-    assert term_expression(Term("网B")) == '"网 B"'
+    # terms are folded (case, width, Traditional → Simplified) as the indexed text is
+    assert term_expression(Term("Docker容器")) == '"docker 容器"'
+    assert term_expression(Term("網B")) == '"网 b"'
+    assert term_expression(Term("ＡＩ")) == '"ai"'
     assert term_expression(Term("x", field="title")) == 'title : "x"'
     assert term_expression(Term("()*:^")) is None
 

@@ -142,7 +142,8 @@ class Refresher:
 
     def _group(self) -> None:
         start = time.perf_counter()
-        self.notify(Progress("write", 0, 0, "grouping duplicate stories"))
+        n = self.report.fts_indexed  # the full-text pass is done: its count, not a restart
+        self.notify(Progress("write", n, n, "grouping duplicate stories"))
 
         def regroup() -> None:
             self.report.dup_groups = stories.regroup(self.conn)
