@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from reader import __version__, paths
+from reader import __version__, cli_stories, paths
 from reader.config import Config, ConfigError, load_config
 from reader.library.sanitize import printable
 
@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from reader.library.index import ArticleRow, Collection
     from reader.library.model import Article, Progress
 
-COMMANDS = ("index", "search", "show", "list", "categories", "serve")
+COMMANDS = ("index", "search", "show", "list", "categories", "serve", "duplicates", "related")
 
 QUERY_HELP = """\
 query language:
@@ -89,6 +89,8 @@ def _dispatch(argv: list[str]) -> int:
     else:
         args = _tui_parser().parse_args(argv)
         args.command = None
+    if args.command in cli_stories.HANDLERS:
+        return cli_stories.HANDLERS[args.command](args)
     handler = {
         None: _cmd_tui,
         "index": _cmd_index,
@@ -195,7 +197,7 @@ def _tui_parser() -> argparse.ArgumentParser:
             "  show        print one article file\n"
             "  list        list articles\n"
             "  categories  the category tree with counts\n"
-            "  serve       serve the app to a web browser\n\n"
+            "  serve       serve the app to a web browser\n" + cli_stories.EPILOG + "\n"
             "With no PATH: the collections in the config file, else the bundled samples.\n"
             f"Config: {paths.config_file()}\nIndex:  {paths.cache_dir()}\n"
             f"State:  {paths.data_dir()}\n\n{QUERY_HELP}"
@@ -280,6 +282,7 @@ def _subcommand_parser() -> tuple[argparse.ArgumentParser, argparse.ArgumentPars
     p.add_argument("--socket", metavar="PATH", help="listen on a Unix socket (0600) instead")
     p.add_argument("--token", help="the URL's secret (default: random; visible in ps)")
     _common(p, suppress=True)
+    cli_stories.add_parsers(sub, lambda parser: _common(parser, suppress=True))
     return parser, search
 
 

@@ -49,7 +49,10 @@ LSH_THRESHOLD = 0.4
 THRESHOLD = 0.5
 EXACT = 0.95
 SAME = 0.6
-SIGNATURE_VERSION = 1
+SIGNATURE_VERSION = 2
+COMPARE_CHARS = 30_000
+"""Only an article's opening is compared: a story shows in its first 30,000 characters, and
+a 25 MB file would otherwise cost a minute of shingling."""
 """Bump when signatures change: stored ones must then be computed again."""
 
 _TOKEN = re.compile(f"[{CJK_RANGES}]|[^\\W_{CJK_RANGES}]+")
@@ -61,15 +64,18 @@ def tokens(plain_text: str) -> list[str]:
     return _TOKEN.findall(fold(plain_text))
 
 
-def shingle_hashes(plain_text: str) -> Any:
-    """Distinct 32-bit hashes of the text's shingles (a numpy ``uint32`` array)."""
+def shingle_hashes(plain_text: str, *, folded: bool = False) -> Any:
+    """Distinct 32-bit hashes of the text's shingles (a numpy ``uint32`` array).
+
+    ``folded=True``: the text is already folded (saves a second pass)."""
     import numpy as np
 
-    folded = fold(plain_text)
-    toks = _TOKEN.findall(folded)
+    opening = plain_text[:COMPARE_CHARS]
+    folded_text = opening if folded else fold(opening)
+    toks = _TOKEN.findall(folded_text)
     if len(toks) < MIN_TOKENS:
         return np.zeros(0, dtype=np.uint32)
-    cjk = sum(map(len, _ALL_CJK.findall(folded)))
+    cjk = sum(map(len, _ALL_CJK.findall(folded_text)))
     k = SHINGLE_CJK if 2 * cjk >= len(toks) else SHINGLE_WORDS
     try:
         encoded = list(map(str.encode, toks))
@@ -116,15 +122,16 @@ def title_key(title: str | None) -> int:
     return zlib.crc32("\0".join(numbers).encode()) | 1 if numbers else 0
 
 
-def signature(plain_text: str, title: str | None = None) -> bytes:
+def signature(plain_text: str, title: str | None = None, *, folded: bool = False) -> bytes:
     """What to store for an article (``b""``: too short to compare).
 
     4 bytes of :func:`title_key` then the MinHash (``NUM_PERM`` little-endian uint32).
     Two articles whose titles both hold numbers, different ones, are never grouped:
     templated announcements (``Ruby 3.2.4 released`` / ``Ruby 3.3.1 released``) share
-    nearly all their text but are different stories.
+    nearly all their text but are different stories. ``folded=True``: the text is
+    already folded (the title is folded again; it is short).
     """
-    hashes = shingle_hashes(plain_text)
+    hashes = shingle_hashes(plain_text, folded=folded)
     if not len(hashes):
         return b""
     m = _minhash()

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from reader import paths
 from reader.library import search as _search
+from reader.library import stories as _stories
 from reader.library.model import Article, CategoryPath, IndexReport, SkipFile
 from reader.library.records import (
     ALL,
@@ -154,6 +155,27 @@ class Collection:
         rows = self.store.query("SELECT id FROM articles WHERE key = ?", (key,))
         return rows[0][0] if rows else None
 
+    def id_for_path(self, path: Path) -> int | None:
+        """The article of a file (any path naming the same file), or None."""
+        import os
+
+        from reader.library.fsnames import from_db, to_db
+
+        target = Path(path).absolute()
+        rows = self.store.query("SELECT id FROM articles WHERE path = ?", (to_db(str(target)),))
+        if rows:
+            return int(rows[0][0])
+        pattern = "%" + target.name.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        for id_, stored in self.store.query(
+            "SELECT id, path FROM articles WHERE path LIKE ? ESCAPE '\\'", (pattern,)
+        ):
+            try:
+                if os.path.samefile(from_db(stored), target):
+                    return int(id_)
+            except OSError:
+                continue
+        return None
+
     def article(self, id: int) -> Article:
         """The full article for reading: its file parsed now, the index supplying what the
         file no longer can. KeyError when the id is unknown.
@@ -243,6 +265,28 @@ class Collection:
     def fts_pending(self) -> int:
         """Articles not yet in the full-text index (search is incomplete while > 0)."""
         return self.store.fts_pending()
+
+    # -- near-duplicates and related articles (see stories.py)
+
+    def duplicate_groups(self) -> list[list[ArticleRow]]:
+        """Every group of near-duplicate stories (each row's ``dups`` is its group size):
+        in each group the kept (earliest) article first; groups newest story first."""
+        groups = _stories.duplicate_groups(self.store)
+        rows = {r.id: r for r in self.store.rows([i for g in groups for i in g])}
+        return [[rows[i] for i in g if i in rows] for g in groups]
+
+    def duplicates_of(self, id: int) -> list[ArticleRow]:
+        """The other articles of ``id``'s group (its other sources), kept one first."""
+        return self.store.rows(_stories.duplicates_of(self.store, id))
+
+    def hidden_duplicates(self) -> set[int]:
+        """Ids that ``Filter(hide_duplicates=True)`` leaves out (to filter search results)."""
+        return _stories.hidden_duplicates(self.store)
+
+    def related(self, id: int, limit: int = 10) -> list[ArticleRow]:
+        """Up to ``limit`` articles most related to ``id`` (shared rare terms, BM25), best
+        first, never ``id`` itself; empty when it is not full-text indexed yet."""
+        return self.store.rows(_stories.related_ids(self.store, id, limit))
 
     # -- search (see search.py)
 

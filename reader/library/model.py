@@ -143,3 +143,7 @@ class IndexReport(RefreshReport):
     """Every directory was listed and every file stat-ed (``refresh(full=True)``)."""
     dirs_listed: int = 0
     """Directories listed (changed or new; all of them in a full walk)."""
+    dup_groups: int | None = None
+    """Groups of near-duplicate stories, when this run computed them again (else None)."""
+    group_seconds: float = 0.0
+    """Seconds spent grouping near-duplicates."""

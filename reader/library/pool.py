@@ -24,7 +24,7 @@ from reader.library.records import (
     FtsText,
     date_base,
     fts_crc,
-    fts_text,
+    fts_text_folded,
     iso,
     join,
     join_categories,
@@ -68,6 +68,9 @@ class FtsRow(NamedTuple):
     crc: int
     packed: bytes
     words: int
+    minhash: bytes
+    """Near-duplicate signature (:func:`reader.library.duplicates.signature`; ``b""``: too
+    short to compare)."""
 
 
 def prepare(article: Article) -> Prepared:
@@ -114,6 +117,8 @@ def fts_chunk(items: list[tuple[int, str, str]]) -> list[FtsRow]:
     A file that has become unreadable since the metadata pass is indexed by its title; the
     next refresh notices the change and re-reads it.
     """
+    from reader.library.duplicates import signature
+    from reader.library.fold import fold
     from reader.library.parse import read_plain
 
     out = []
@@ -122,9 +127,12 @@ def fts_chunk(items: list[tuple[int, str, str]]) -> list[FtsRow]:
             plain = read_plain(Path(from_db(path)))
         except Exception:  # SkipFile (deleted, replaced by a FIFO, …) or a parser bug
             plain = ""
-        texts = fts_text(title, plain)
+        # Folded once for both uses (fold is idempotent, so the signature is the same).
+        folded_title, folded = fold(title), fold(plain)
+        texts = fts_text_folded(folded_title, folded)
         words = word_count(title) + word_count(plain)
-        out.append(FtsRow(id_, texts, fts_crc(texts), pack_plain(plain), words))
+        sig = signature(folded, folded_title, folded=True)
+        out.append(FtsRow(id_, texts, fts_crc(texts), pack_plain(plain), words, sig))
     return out
 
 

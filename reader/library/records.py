@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Literal, NamedTuple, TypeVar
 
 from reader.library.cjk import to_index_text, unigram_text
+from reader.library.fold import fold
 from reader.library.fsnames import from_db
 from reader.library.model import CategoryPath
 
@@ -112,7 +113,15 @@ class FtsText(NamedTuple):
 
 
 def fts_text(title: str, plain: str) -> FtsText:
-    """Bigrammed title and body, and the article's ``uni`` text."""
+    """Bigrammed title and body, and the article's ``uni`` text, all of the *folded* text
+    (:func:`reader.library.fold.fold`: Traditional → Simplified, width forms, accents,
+    case), so that queries folded the same way match either form. The stored plain text
+    stays the original (see :func:`pack_plain`)."""
+    return fts_text_folded(fold(title), fold(plain))
+
+
+def fts_text_folded(title: str, plain: str) -> FtsText:
+    """:func:`fts_text` of a title and text already folded."""
     return FtsText(to_index_text(title), to_index_text(plain), unigram_text(title, plain))
 
 
@@ -136,7 +145,9 @@ def unpack_plain(blob: bytes) -> str:
 
 ROW_COLUMNS = (
     "a.id, a.path, a.key, a.title, a.date, a.author, a.categories, a.tags, a.url, "
-    "a.summary, a.words, coalesce(s.read, 0), coalesce(s.starred, 0)"
+    "a.summary, a.words, coalesce(s.read, 0), coalesce(s.starred, 0), "
+    "coalesce((SELECT count(*) FROM dup_groups d2 WHERE d2.grp = "
+    "(SELECT d1.grp FROM dup_groups d1 WHERE d1.id = a.id)), 0)"
 )
 """The SELECT list of :class:`ListRecord` (``articles a`` joined with :data:`STATE_JOIN`)."""
 STATE_JOIN = "LEFT JOIN st.state s ON s.key = a.key"
@@ -158,6 +169,7 @@ class ListRecord(NamedTuple):
     words: int
     read: int
     starred: int
+    dups: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,6 +189,8 @@ class ArticleRow:
     words: int
     read: bool
     starred: bool
+    dups: int = 1
+    """Size of its group of near-duplicate stories (the list's ``×3``); 1: no copies."""
 
     @classmethod
     def from_record(cls, r: ListRecord) -> ArticleRow:
@@ -194,6 +208,7 @@ class ArticleRow:
             words=r.words,
             read=bool(r.read),
             starred=bool(r.starred),
+            dups=max(1, r.dups),
         )
 
 
@@ -272,6 +287,10 @@ class Where:
             "EXISTS (SELECT 1 FROM st.state s WHERE s.key = a.key AND s.starred)"
         )
 
+    def hide_duplicates(self) -> None:
+        """Each group of near-duplicates shown once: its earliest article."""
+        self.conditions.append("a.id NOT IN (SELECT id FROM dup_groups WHERE id != grp)")
+
     def sql(self, prefix: str = " WHERE ") -> str:
         """`` WHERE a AND b`` (empty when there are no conditions)."""
         return prefix + " AND ".join(self.conditions) if self.conditions else ""
@@ -288,6 +307,8 @@ class Filter:
     """``YYYY-MM``."""
     unread: bool = False
     starred: bool = False
+    hide_duplicates: bool = False
+    """Show each group of near-duplicate stories once (its earliest article)."""
 
     def where(self) -> Where:
         w = Where()
@@ -303,6 +324,8 @@ class Filter:
             w.read(False)
         if self.starred:
             w.starred()
+        if self.hide_duplicates:
+            w.hide_duplicates()
         return w
 
 

@@ -22,6 +22,7 @@ from functools import partial
 from pathlib import Path
 
 from reader.library import discover as _discover
+from reader.library import stories
 from reader.library.dirs import DirTable
 from reader.library.fsnames import from_db, to_db
 from reader.library.model import FoundFile, IndexReport, Progress, SkippedFile
@@ -115,6 +116,10 @@ class Refresher:
                 self.conn.execute(f"PRAGMA cache_size = -{WRITE_CACHE_KB}")
             if self.dirs.listed:
                 self._write(lambda: self.dirs.assign_ids(self.conn))
+            if stories.text_outdated(self.conn):  # folding or signatures changed
+                self._write(self._redo_text)
+            elif todo or removed:
+                self._write(lambda: stories.mark_ungrouped(self.conn))
             self._remove(removed)
             self._parse(todo)
             if self.dirs.listed or self.dirs.removed_ids():
@@ -122,10 +127,30 @@ class Refresher:
             self.report.list_seconds = time.perf_counter() - self.started
             self._index_fts()
             self.report.fts_seconds = time.perf_counter() - self.started
+            if stories.needs_grouping(self.conn):
+                self._group()
         finally:
             if self.pool is not None:
                 self.pool.shutdown(wait=False, cancel_futures=True)
         self.report.articles = self.conn.execute("SELECT count(*) FROM articles").fetchone()[0]
+
+    def _redo_text(self) -> None:
+        """The index was built with another folding or signature version: its full-text
+        pass is redone (with the usual progress) by this refresh."""
+        self._reset_fts()
+        stories.set_text_version(self.conn)
+        stories.mark_ungrouped(self.conn)
+
+    def _group(self) -> None:
+        start = time.perf_counter()
+        n = self.report.fts_indexed  # the full-text pass is done: its count, not a restart
+        self.notify(Progress("write", n, n, "grouping duplicate stories"))
+
+        def regroup() -> None:
+            self.report.dup_groups = stories.regroup(self.conn)
+
+        self._write(regroup)
+        self.report.group_seconds = time.perf_counter() - start
 
     def _get_pool(self) -> Executor:
         if self.pool is None:
@@ -288,7 +313,7 @@ class Refresher:
         """The stored text no longer reproduces what was indexed: rebuild FTS from bodies."""
         self.conn.execute("INSERT INTO fts(fts) VALUES ('delete-all')")
         self.conn.execute("INSERT INTO uni(uni) VALUES ('delete-all')")
-        self.conn.execute("UPDATE articles SET indexed = 0, docno = NULL")
+        self.conn.execute("UPDATE articles SET indexed = 0, docno = NULL, minhash = NULL")
         self.conn.execute("UPDATE meta SET value = '1' WHERE key = 'fts_ordered'")
 
     # parse + metadata
@@ -457,8 +482,8 @@ class Refresher:
         ordered = True
         fts_rows: list[tuple[int, str, str]] = []
         uni_rows: list[tuple[int, str]] = []
-        updates: list[tuple[int, int, int | None, int, int]] = []
-        for id_, (title, body, chars), crc, text_z, words in rows:
+        updates: list[tuple[int, int, int | None, int, bytes, int]] = []
+        for id_, (title, body, chars), crc, text_z, words, minhash in rows:
             docno = reserved.get(id_)
             if docno is None:
                 if last_id is not None and id_ < last_id:
@@ -467,11 +492,13 @@ class Refresher:
             fts_rows.append((docno, title, body))
             uni_rows.append((docno, chars))
             no = conn.execute("INSERT INTO bodies(text) VALUES (?)", (text_z,)).lastrowid
-            updates.append((crc, docno, no, words, id_))
+            updates.append((crc, docno, no, words, minhash, id_))
         if not ordered:
             conn.execute("UPDATE meta SET value = '0' WHERE key = 'fts_ordered'")
         conn.executemany("INSERT INTO fts(rowid, title, body) VALUES (?, ?, ?)", fts_rows)
         conn.executemany("INSERT INTO uni(rowid, chars) VALUES (?, ?)", uni_rows)
         conn.executemany(
-            "UPDATE articles SET indexed = ?, docno = ?, body = ?, words = ? WHERE id = ?", updates
+            "UPDATE articles SET indexed = ?, docno = ?, body = ?, words = ?, minhash = ? "
+            "WHERE id = ?",
+            updates,
         )

@@ -1,7 +1,10 @@
 """Full-text search over a Collection: query → FTS5 expression + SQL filters, BM25, snippets.
 
 Every user string reaches FTS5 inside double quotes (``""`` escaped), so no query text can
-be FTS syntax; CJK runs become bigram phrases (see :mod:`reader.library.cjk`). Snippets
+be FTS syntax; CJK runs become bigram phrases (see :mod:`reader.library.cjk`). Terms and
+field values are folded (:mod:`reader.library.fold`) as the indexed text is, so ``长沙``
+finds ``長沙`` and ``ＡＩ`` finds ``AI``; a 2+ character CJK term is still one phrase of
+consecutive bigrams, so folding keeps exact-substring precision. Snippets
 are cut in Python from the stored body, with character spans of the matched terms.
 """
 
@@ -13,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from reader.library.cjk import TITLE_MARK, cjk_runs, cjk_tokens
+from reader.library.fold import fold
 from reader.library.query import Query, Term, parse_query
 from reader.library.records import SEP, ArticleRow, SearchSort, Where, unpack_plain
 from reader.library.sanitize import clean_line
@@ -71,7 +75,7 @@ def _pieces(text: str) -> list[tuple[bool, str]]:
 
 def uni_expression(term: Term) -> str | None:
     """Expression on the ``uni`` table when the term is exactly one CJK character."""
-    pieces = _pieces(term.text)
+    pieces = _pieces(fold(term.text))
     if len(pieces) != 1 or not pieces[0][0] or len(pieces[0][1]) != 1:
         return None
     ch = pieces[0][1]
@@ -80,7 +84,7 @@ def uni_expression(term: Term) -> str | None:
 
 def term_expression(term: Term) -> str | None:
     """FTS5 expression (``fts`` table) for one term, or None when it holds nothing searchable."""
-    pieces = _pieces(term.text)
+    pieces = _pieces(fold(term.text))
     if not pieces:
         return None
     tokens: list[str] = []
@@ -153,19 +157,20 @@ def plan_query(q: Query) -> Plan:
 
 
 def _match_values(values: list[str], wanted: str) -> list[str]:
-    """Exact (case-insensitive) matches, else substring matches."""
-    w = wanted.casefold()
-    exact = [v for v in values if v.casefold() == w]
-    return exact or [v for v in values if w in v.casefold()]
+    """Exact matches after folding (case, width, Traditional/Simplified), else substrings."""
+    w = fold(wanted)
+    folded = [(v, fold(v)) for v in values]
+    exact = [v for v, f in folded if f == w]
+    return exact or [v for v, f in folded if w in f]
 
 
 def _match_nodes(nodes: list[str], wanted: str) -> list[str]:
     """Category nodes for ``category:x``: a node named x, or a path x/y from any level."""
-    w = wanted.casefold().strip("/")
+    w = fold(wanted).strip("/")
     joined = SEP.join(p.strip() for p in w.split("/"))
     out = []
     for node in nodes:
-        n = node.casefold()
+        n = fold(node)
         name = n.rsplit(SEP, 1)[-1]
         if n == joined or n.endswith(SEP + joined) or name == w:
             out.append(node)

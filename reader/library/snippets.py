@@ -1,37 +1,23 @@
 """Search snippets: a one-line window of the stored plain text around the first match, with
-character spans of every matched term, found the way the index tokenises (accents and case
-folded, CJK runs as substrings, Latin words on word boundaries).
+character spans of every matched term, found the way the index tokenises: on the folded
+text (:mod:`reader.library.fold`: Traditional → Simplified, width forms, accents, case),
+CJK runs as substrings, Latin words on word boundaries. Matches are found in the folded
+text and mapped back (:func:`~reader.library.fold.original_span`), so the spans mark the
+article's original characters (``長沙`` for the query ``长沙``).
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
-from functools import lru_cache
+from bisect import bisect_left
 
 from reader.library.cjk import CJK_RANGES, cjk_runs
+from reader.library.fold import fold, fold_with_map, original_span
 
 __all__ = ["SNIPPET_CHARS", "fold", "make_snippet", "matcher", "term_pattern"]
 
 SNIPPET_CHARS = 160
 SNIPPET_LEAD = 40
-
-
-@lru_cache(maxsize=1)
-def _fold_table() -> dict[int, str]:
-    """1:1 character folding (lower case, accents removed) so spans map back to the text."""
-    table: dict[int, str] = {}
-    for cp in (*range(0x41, 0x5B), *range(0xC0, 0x2000), *range(0xFF21, 0xFF3B)):
-        ch = chr(cp)
-        base = unicodedata.normalize("NFD", ch)[0].lower()
-        if len(base) == 1 and base != ch:
-            table[cp] = base
-    return table
-
-
-def fold(text: str) -> str:
-    """Lower-case, accent-free copy of ``text`` with the same length."""
-    return text.translate(_fold_table())
 
 
 _LATIN_WORD = f"[^\\W_{CJK_RANGES}]"
@@ -66,6 +52,14 @@ def matcher(terms: tuple[str, ...]) -> re.Pattern[str] | None:
     return re.compile("|".join(f"(?:{p})" for p in patterns))
 
 
+def _folded(text: str) -> tuple[str, list[int] | None]:
+    """``fold(text)`` and its map to ``text`` (None: one folded character per original)."""
+    folded = fold(text)
+    if len(folded) == len(text):
+        return folded, None
+    return fold_with_map(text)
+
+
 def make_snippet(
     text: str | None, fallback: str | None, matcher: re.Pattern[str] | None
 ) -> tuple[str, tuple[tuple[int, int], ...]]:
@@ -74,38 +68,34 @@ def make_snippet(
         return (fallback or "")[:SNIPPET_CHARS], ()
     first = None
     if matcher is not None:
-        # Fast path: case-insensitive search of the text as stored; fold accents (a full
-        # copy of the text) only when that finds nothing.
-        first = _insensitive(matcher).search(text)
-        if first is None and not text.isascii():
-            first = matcher.search(fold(text))
-    if first is None:
+        folded, where = _folded(text)
+        first = matcher.search(folded)
+    if first is None or matcher is None:
         return _one_line(fallback or text[:SNIPPET_CHARS]), ()
-    start = max(0, first.start() - SNIPPET_LEAD)
+
+    def orig(a: int, b: int) -> tuple[int, int]:
+        return (a, b) if where is None else original_span(where, a, b)
+
+    hit = orig(first.start(), first.end())[0]
+    start = max(0, hit - SNIPPET_LEAD)
     # Start at a word or sentence boundary when one is near.
     if start > 0:
-        cut = max(start, first.start() - 10)
-        boundary = max(text.rfind("\n", start, first.start()), text.rfind(" ", start, cut))
+        cut = max(start, hit - 10)
+        boundary = max(text.rfind("\n", start, hit), text.rfind(" ", start, cut))
         if boundary >= start:
             start = boundary + 1
     end = min(len(text), start + SNIPPET_CHARS)
     lead = "…" if start > 0 else ""
     tail = "…" if end < len(text) else ""
-    # Fold the window plus one character either side so word boundaries stay right.
-    lo, hi = max(0, start - 1), min(len(text), end + 1)
-    folded = fold(text[lo:hi])
-    shift = len(lead) - start + lo
-    spans = tuple(
-        (m.start() + shift, min(m.end() + lo, end) - start + len(lead))
-        for m in matcher.finditer(folded, start - lo)  # type: ignore[union-attr]
-        if m.end() > m.start() and m.start() + lo < end
-    )
-    return lead + _one_line(text[start:end]) + tail, spans
-
-
-@lru_cache(maxsize=64)
-def _insensitive(matcher: re.Pattern[str]) -> re.Pattern[str]:
-    return re.compile(matcher.pattern, re.IGNORECASE)
+    spans = []
+    pos = start if where is None else bisect_left(where, start)
+    for m in matcher.finditer(folded, pos):  # lookbehinds still see the text before pos
+        a, b = orig(m.start(), m.end())
+        if a >= end:
+            break
+        if b > a:
+            spans.append((a - start + len(lead), min(b, end) - start + len(lead)))
+    return lead + _one_line(text[start:end]) + tail, tuple(spans)
 
 
 def _one_line(text: str) -> str:

@@ -25,6 +25,11 @@ Layout (one file per collection in ``paths.cache_dir()``, named by a hash of the
 - ``uni``: contentless ``detail=none`` FTS5 of each article's distinct CJK characters
   (title characters also as ``x`` + character), so a 1-character query is one doclist read
   instead of a prefix scan over every bigram starting with that character.
+- ``articles.minhash``: the near-duplicate signature (:mod:`.duplicates`), written by the
+  full-text pass; ``dup_groups(id, grp)``: one row per article in a group of
+  near-duplicates, ``grp`` the id of the group's earliest article (see :mod:`.stories`).
+- FTS text is *folded* (:mod:`.fold`); ``meta.text_version`` names the folding and
+  signature versions it was built with.
 - ``skipped``: files that cannot be articles, remembered so a rescan does not reparse them.
 """
 
@@ -38,6 +43,8 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
+from reader.library.duplicates import SIGNATURE_VERSION
+from reader.library.fold import FOLD_VERSION
 from reader.library.records import ROW_COLUMNS, STATE_JOIN, ArticleRow, ListRecord, chunks
 from reader.library.state import StateStore
 
@@ -46,8 +53,11 @@ try:
 except ImportError:  # pragma: no cover - Windows
     fcntl = None  # type: ignore[assignment]
 
-SCHEMA_VERSION = 10
+SCHEMA_VERSION = 11
 """Bump whenever the schema or the FTS text (tokenisation) changes: old files are rebuilt."""
+TEXT_VERSION = f"fold {FOLD_VERSION}, signature {SIGNATURE_VERSION}"
+"""What the full-text pass computes; an index whose ``meta.text_version`` differs has that
+pass redone on its next refresh (see :func:`reader.library.stories.check_text_version`)."""
 BUSY_TIMEOUT_MS = 30_000
 CACHE_KB = 16_384  # SQLite page cache per connection
 WRITE_CACHE_KB = 65_536  # … and for a refresh that has files to index
@@ -77,7 +87,8 @@ CREATE TABLE articles(
     indexed INTEGER NOT NULL DEFAULT 0,
     docno INTEGER,
     body INTEGER,
-    dir INTEGER
+    dir INTEGER,
+    minhash BLOB
 );
 CREATE INDEX articles_day ON articles(day);
 CREATE INDEX articles_title ON articles(title COLLATE NOCASE);
@@ -112,6 +123,8 @@ CREATE TABLE skipped(
     reason TEXT NOT NULL,
     dir INTEGER
 ) WITHOUT ROWID;
+CREATE TABLE dup_groups(id INTEGER PRIMARY KEY, grp INTEGER NOT NULL);
+CREATE INDEX dup_groups_grp ON dup_groups(grp);
 CREATE TABLE dirs(
     id INTEGER PRIMARY KEY,
     path TEXT NOT NULL UNIQUE,
@@ -130,6 +143,7 @@ CREATE VIRTUAL TABLE uni USING fts5(
 );
 INSERT INTO uni(uni, rank) VALUES ('pgsz', 16000);
 INSERT INTO meta VALUES ('fts_ordered', '1');
+INSERT INTO meta VALUES ('text_version', '{TEXT_VERSION}');
 PRAGMA user_version = {SCHEMA_VERSION};
 """
 
@@ -256,7 +270,8 @@ class Store:
                 raise IncompatibleIndex(
                     f"index schema version {version}, this program uses {SCHEMA_VERSION}"
                 )
-            conn.execute("SELECT id, key, indexed, dir FROM articles LIMIT 1").fetchall()
+            conn.execute("SELECT id, key, indexed, dir, minhash FROM articles LIMIT 1").fetchall()
+            conn.execute("SELECT id, grp FROM dup_groups LIMIT 1").fetchall()
             conn.execute("SELECT id, mtime_ns, ctime_ns FROM dirs LIMIT 1").fetchall()
             conn.execute("SELECT rowid FROM fts LIMIT 1").fetchall()
             conn.execute("SELECT rowid FROM uni LIMIT 1").fetchall()
