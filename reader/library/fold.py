@@ -31,10 +31,17 @@ Hooking it in (the lead):
 
 from __future__ import annotations
 
+import importlib.util
+import marshal
+import os
 import re
+import sys
 import unicodedata
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
+
+from reader import paths
 
 FOLD_VERSION = 1
 """Bump when the folding changes: an index built with another version must be rebuilt."""
@@ -78,6 +85,61 @@ def _step(ch: str, t2s: dict[str, str]) -> str:
 @lru_cache(maxsize=1)
 def _tables() -> tuple[dict[int, str], re.Pattern[str]]:
     """(translate table of every character that folds, pattern of those not folding 1:1)."""
+    table = _load_table()
+    if table is None:
+        table = _build_table()
+        _save_table(table)
+    odd = sorted(cp for cp, out in table.items() if len(out) != 1)
+    pattern = re.compile("[" + "".join(re.escape(chr(cp)) for cp in odd) + "]")
+    return table, pattern
+
+
+def _table_file() -> Path | None:
+    """Where the built table is kept between processes (the user's cache dir), keyed by
+    everything it depends on: this module's version, Unicode's, OpenCC's installed data."""
+    spec = importlib.util.find_spec("opencc")
+    if spec is None or spec.origin is None:
+        return None
+    try:
+        stamp = os.stat(Path(spec.origin).parent).st_mtime_ns
+    except OSError:
+        return None
+    key = f"{FOLD_VERSION}-{unicodedata.unidata_version}-{sys.version_info[0]}-{stamp}"
+    return paths.cache_dir() / f"fold-table-{key}.marshal"
+
+
+def _load_table() -> dict[int, str] | None:
+    """The cached table (≈ 130 KB, a few ms to load instead of ≈ 1 s to build), or None."""
+    file = _table_file()
+    if file is None:
+        return None
+    try:
+        table = marshal.loads(file.read_bytes())
+    except (OSError, EOFError, ValueError, TypeError):
+        return None
+    if not isinstance(table, dict) or not all(
+        isinstance(k, int) and isinstance(v, str) for k, v in table.items()
+    ):
+        return None
+    return table
+
+
+def _save_table(table: dict[int, str]) -> None:
+    """Best effort: an unwritable cache dir only costs the next process the build."""
+    file = _table_file()
+    if file is None:
+        return
+    try:
+        file.parent.mkdir(parents=True, exist_ok=True)
+        tmp = file.with_name(f"{file.name}.{os.getpid()}.tmp")
+        tmp.write_bytes(marshal.dumps(table))
+        os.replace(tmp, file)
+    except OSError:
+        pass
+
+
+def _build_table() -> dict[int, str]:
+    """Every character that folds → what it folds to (built from OpenCC and unicodedata)."""
     t2s = _t2s_chars()
     table: dict[int, str] = {}
     # Quick check in bulk: normalise and lower-case all characters in one call each
@@ -102,9 +164,7 @@ def _tables() -> tuple[dict[int, str], re.Pattern[str]]:
             out = again
         if out != ch:
             table[cp] = out
-    odd = sorted(cp for cp, out in table.items() if len(out) != 1)
-    pattern = re.compile("[" + "".join(re.escape(chr(cp)) for cp in odd) + "]")
-    return table, pattern
+    return table
 
 
 class _Identity(dict[int, "str | int"]):
@@ -140,7 +200,9 @@ def _arrays() -> tuple[Any, Any, Any, Any]:
     return lut, lens, rows, odd
 
 
-_NUMPY_MIN = 200  # below this many characters str.translate is faster
+_NUMPY_MIN = 50_000
+"""Below this many characters ``str.translate`` (numpy is faster per character, but its
+import costs a short-lived CLI process more than it saves)."""
 
 
 def _fold_numpy(text: str, want_map: bool) -> tuple[str, list[int] | None]:
