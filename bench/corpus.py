@@ -118,7 +118,7 @@ def derive_queries(files: Sequence[Path], seed: int, per_class: int = 6) -> dict
 
 
 def touch_files(files: Sequence[Path], fraction: float, seed: int) -> list[Path]:
-    """Rewrite ``fraction`` of the files with changed content (a marker paragraph added)."""
+    """Save ``fraction`` of the files again with changed content (a marker paragraph added)."""
     rng = random.Random(seed + 7)
     chosen = rng.sample(list(files), max(1, int(len(files) * fraction))) if files else []
     for k, path in enumerate(chosen):
@@ -129,5 +129,9 @@ def touch_files(files: Sequence[Path], fraction: float, seed: int) -> list[Path]
             text = f"{head}{extra}</div>{tail}"
         else:
             text += f"\n\n{extra}\n"
-        path.write_text(text, "utf-8", errors="surrogateescape")
+        # As editors save: a new file renamed over the old one, which changes the
+        # directory's stamp (an in-place rewrite is only seen by a full walk).
+        tmp = path.with_name(f".{path.name}.bench-tmp")
+        tmp.write_text(text, "utf-8", errors="surrogateescape")
+        os.replace(tmp, path)
     return chosen
