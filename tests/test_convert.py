@@ -12,11 +12,11 @@ from markdown_it import MarkdownIt
 
 from reader.library.convert import (
     html_to_markdown,
-    markdown_parser,
     markdown_to_markdown,
     markdown_to_plain,
     to_markdown,
 )
+from reader.library.mdparser import markdown_parser
 
 # A body in the shape of the scraped news posts (written for this test).
 SEED_LIKE = """<div>
@@ -343,7 +343,7 @@ def test_markdown_parser_is_cjk_friendly_but_standard_otherwise() -> None:
     ],
 )
 def test_to_markdown_sniffs(body: str, is_html: bool) -> None:
-    from reader.library.convert import _looks_like_html
+    from reader.library.sniff import looks_like_html as _looks_like_html
 
     assert _looks_like_html(body) is is_html
     assert to_markdown(body) == (html_to_markdown(body) if is_html else markdown_to_markdown(body))
@@ -513,7 +513,7 @@ def test_blank_lines_in_html_wrapper_separate_paragraphs_but_not_in_pre() -> Non
 
 
 def test_markdown_with_a_few_html_lists_is_not_taken_for_html() -> None:
-    from reader.library.convert import _looks_like_html
+    from reader.library.sniff import looks_like_html as _looks_like_html
 
     body = "First paragraph\nof text.\n\nSecond one.\n\n<ul>\n<li>a</li>\n<li>b</li>\n<li>c</li>\n</ul>\n\nEnd."
     assert not _looks_like_html(body)

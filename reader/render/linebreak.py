@@ -13,9 +13,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 
-from rich.cells import cell_len, chop_cells
 from rich.style import Style
 from rich.text import Span, Text
+
+from reader.render.cells import cells, chop
 
 __all__ = ["CLOSING", "OPENING", "StyledText", "wrap_plain", "wrap_styled", "wrap_text"]
 
@@ -56,7 +57,7 @@ def _width(atom: str) -> int:
     if w is None:
         if len(_WIDTHS) > 50_000:
             _WIDTHS.clear()
-        w = _WIDTHS[atom] = cell_len(atom)
+        w = _WIDTHS[atom] = cells(atom)
     return w
 
 
@@ -64,7 +65,7 @@ def _hard_split(piece: str, offset: int, width: int) -> list[tuple[int, int]]:
     """Cut an atom longer than the line at grapheme boundaries."""
     out: list[tuple[int, int]] = []
     pos = offset
-    for chunk in chop_cells(piece, width):
+    for chunk in chop(piece, width):
         if chunk:
             out.append((pos, pos + len(chunk)))
             pos += len(chunk)
@@ -100,7 +101,7 @@ class _Filler:
         pieces = _hard_split(text, s, self.width)
         self.lines.extend(pieces[:-1])
         self.start, self.end = pieces[-1]
-        self.used = cell_len(text[self.start - s : self.end - s])
+        self.used = cells(text[self.start - s : self.end - s])
 
     def run(self, s: int, ls: int, le: int, e: int, lead_w: int, tail_w: int) -> None:
         """Letters ``ls:le`` (2 cells each) with opening punctuation before, closing after.
@@ -162,7 +163,7 @@ def wrap_plain(plain: str, width: int) -> list[tuple[int, int]]:
     # Safety net: grapheme rules may measure a joined line differently from its atoms.
     checked: list[tuple[int, int]] = []
     for s, e in filler.lines:
-        if cell_len(plain[s:e]) <= width:
+        if cells(plain[s:e]) <= width:
             checked.append((s, e))
         else:
             checked.extend(_hard_split(plain[s:e], s, width))
