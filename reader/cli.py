@@ -164,6 +164,13 @@ def _subcommand_parser() -> argparse.ArgumentParser:
         default=None,
         help="wrap text to N cells (default: terminal width)",
     )
+    p.add_argument(
+        "--color",
+        choices=("auto", "always", "never"),
+        default="auto",
+        help="style the text as the TUI does (auto: when stdout is a terminal; NO_COLOR: "
+        "bold/underline/reverse only)",
+    )
     _common(p)
 
     p = sub.add_parser("list", help="list articles")
@@ -421,10 +428,16 @@ def _cmd_show(args: argparse.Namespace) -> int:
     elif args.format == "markdown":
         sys.stdout.write(_markdown_document(article))
     else:
-        from reader.render import article_to_plain
-
         width = args.width or _terminal_width()
-        sys.stdout.write(article_to_plain(article, width) + "\n")
+        color = args.color == "always" or (args.color == "auto" and sys.stdout.isatty())
+        if color:
+            from reader.cli_output import print_styled_article
+
+            print_styled_article(article, width)
+        else:
+            from reader.render import article_to_plain
+
+            sys.stdout.write(article_to_plain(article, width) + "\n")
     return 0
 
 

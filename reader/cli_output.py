@@ -18,6 +18,7 @@ from reader.library.sanitize import printable
 
 if TYPE_CHECKING:
     from reader.library.index import ArticleRow, SearchResult
+    from reader.library.model import Article
     from reader.library.model import Progress as IndexProgress
 
 
@@ -66,6 +67,48 @@ def print_hits(result: SearchResult) -> None:
         console.print(head)
         console.print(Text("    ").append_text(snippet))
         console.print(Text(f"    {printable(hit.row.path)}", style="dim"))
+
+
+def print_styled_article(article: Article, width: int) -> None:
+    """The TUI's article lines as ANSI on stdout (``show --color``); NO_COLOR keeps only
+    bold, underline and reverse."""
+    import os
+
+    from rich.text import Span
+
+    from reader.render import layout_article, styles
+
+    mono = bool(os.environ.get("NO_COLOR"))
+    console = Console(
+        file=sys.stdout,
+        force_terminal=True,
+        no_color=False,
+        highlight=False,
+        markup=False,
+        emoji=False,
+        soft_wrap=True,
+        width=max(width, 1),
+    )
+    if console.color_system is None or console.color_system == "standard":
+        console = Console(
+            file=sys.stdout,
+            force_terminal=True,
+            color_system="256",
+            highlight=False,
+            markup=False,
+            emoji=False,
+            soft_wrap=True,
+            width=max(width, 1),
+        )
+    for line in layout_article(article, width):
+        if mono:
+            base = styles.monochrome(console.get_style(line.style)) if line.style else ""
+            spans = [
+                Span(sp.start, sp.end, styles.monochrome(console.get_style(sp.style)))
+                for sp in line.spans
+            ]
+            line = Text(line.plain, style=base, spans=spans, end="")
+        console.print(line)
 
 
 def print_categories(counts: Sequence[tuple[tuple[str, ...], int, int]]) -> None:

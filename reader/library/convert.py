@@ -18,6 +18,7 @@ import re
 
 import html2text
 
+from reader.library.codeblocks import normalize_code_blocks
 from reader.library.mdparser import is_punct_or_space, markdown_html
 from reader.library.sanitize import clean_line, clean_text
 from reader.library.sniff import looks_like_html
@@ -481,7 +482,8 @@ def _blank_lines_to_paragraphs(markup: str) -> str:
 def html_to_markdown(html_text: str) -> tuple[str, tuple[str, ...]]:
     """HTML → (terminal Markdown, link list). Never raises; falls back to stripped text."""
     try:
-        source = _blank_lines_to_paragraphs(_PUA_RE.sub("", clean_text(html_text)))
+        source = normalize_code_blocks(_PUA_RE.sub("", clean_text(html_text)))
+        source = _blank_lines_to_paragraphs(source)
         conv = _Converter()
         raw = conv.handle(source)
         if conv._drop and conv.unclosed not in ("script", "style"):
