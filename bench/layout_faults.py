@@ -32,10 +32,13 @@ from reader.render import layout_article, styles
 __all__ = ["FAULTS", "article_faults", "corpus_faults", "line_faults"]
 
 FAULTS = ("closing", "split_word", "too_wide", "literal_marks", "gutter")
-_CLOSING = "，。、；：？！）」』】》〉”’…%,;)"
+_CLOSING = "，。、；：？！）」』】》〉”’…,;"
+_ITEM = re.compile(r"^(?:▌ )*(?:[•◦▪] |\d{1,9}\. )")
 _PREFIX = re.compile(r"^(?:▌ |[•◦▪] |\d{1,9}\. | {2})*")
-_WORD_END = re.compile(r"[^\s\u2e80-\uffff]*[A-Za-z0-9]$")
-_WORD_START = re.compile(r"^[A-Za-z0-9][^\s\u2e80-\uffff]*")
+_WORD_END = re.compile(r"\S*[A-Za-z0-9]$")
+_WORD_START = re.compile(r"^[A-Za-z0-9]\S*")
+_LATIN_END = re.compile(r"[^\s\u2e80-\uffff]+$")  # the whole unbreakable Latin atom
+_LATIN_START = re.compile(r"^[^\s\u2e80-\uffff]+")
 _MARKS = re.compile(r"\*\*[^*\s](?:[^*]*[^*\s])?\*\*|~~[^~\s](?:[^~]*[^~\s])?~~")
 _FENCE = re.compile(r"^\s*(?:`{3,}|~{3,})")
 _GUTTER_ROW = re.compile(r"^\s*(\d{1,5})\b")
@@ -88,17 +91,19 @@ def line_faults(lines: Sequence[Text], width: int, unwrapped: str) -> Counter[st
             code = []
         prose = _prose(line)
         body = prose[len(_PREFIX.match(prose).group(0)) :]
-        if body[:1] in _CLOSING and body[:1]:
+        if body[:1] and body[:1] in _CLOSING and not _ITEM.match(prose):
             faults["closing"] += 1
         if _MARKS.search(body):
             faults["literal_marks"] += 1
         if _FENCE.match(body) or "│ ```" in body or body.strip() == "---":
             faults["gutter"] += 1
         if prev is not None and body:
+            # A split when the two halves stand together, without a space, in the unwrapped text.
             a, b = _WORD_END.search(prev), _WORD_START.match(body)
-            joined = a.group() + b.group() if a and b else ""
-            if joined and wc_width(joined) < width - 4 and joined in unwrapped:
-                faults["split_word"] += 1
+            if a and b and prev[-12:] + body[:12] in unwrapped:
+                la, lb = _LATIN_END.search(a.group()), _LATIN_START.match(b.group())
+                if la and lb and wc_width(la.group() + lb.group()) < width - 4:
+                    faults["split_word"] += 1
         prev = prose if plain.strip() else None
     return faults
 

@@ -42,11 +42,13 @@ _C_WIDE = _cls(c for c in CLOSING if not c.isascii())  # type: ignore[arg-type]
 _LATIN = f"[^\\s{_WIDE}{_O_WIDE}{_C_WIDE}{_RI}]"
 _LATIN_END = f"[^\\s{_WIDE}{_O_WIDE}{_C_WIDE}{_RI}{_cls('([{')}]"
 _HAN = "\u3041-\u3096\u30a1-\u30fa\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7a3\uf900-\ufaff"
+# Closing punctuation is glued to what precedes it, across spaces too (``FP64 、``, ``Greco 。``).
+_TAIL = f"(?:[{_C}{_MOD}]|[ \\t\\u3000]+(?=[{_cls(c for c in CLOSING if c != '.')}]))*"  # type: ignore[arg-type]
 _ATOM = re.compile(
     f"(?P<sp>[ \\t\\u3000]+)"
-    f"|(?P<run>[{_O}]*(?P<letters>[{_HAN}]{{2,}})[{_C}]*)"
+    f"|(?P<run>[{_O}]*(?P<letters>[{_HAN}]{{2,}}){_TAIL})"
     f"|[{_O}]*(?:[{_RI}]{{1,2}}|[{_WIDE}][{_MOD}]*(?:\\u200d\\S[{_MOD}]*)*"
-    f"|{_LATIN}*{_LATIN_END}(?:(?<=\\d)[{_UNITS}])?|\\S)[{_C}{_MOD}]*",
+    f"|{_LATIN}*{_LATIN_END}(?:(?<=\\d)[{_UNITS}])?|\\S){_TAIL}",
     re.S,
 )
 _WIDTHS: dict[str, int] = {}
@@ -65,10 +67,13 @@ def _hard_split(piece: str, offset: int, width: int) -> list[tuple[int, int]]:
     """Cut an atom longer than the line at grapheme boundaries."""
     out: list[tuple[int, int]] = []
     pos = offset
-    for chunk in chop(piece, width):
-        if chunk:
-            out.append((pos, pos + len(chunk)))
-            pos += len(chunk)
+    chunks = [c for c in chop(piece, width) if c]
+    # Closing punctuation left alone at the end moves down with the last character before it.
+    if len(chunks) > 1 and chunks[-1].strip(CLOSING + " ") == "" and len(chunks[-2]) > 1:
+        chunks[-2:] = [chunks[-2][:-1], chunks[-2][-1] + chunks[-1]]
+    for chunk in chunks:
+        out.append((pos, pos + len(chunk)))
+        pos += len(chunk)
     return out or [(offset, offset + len(piece))]
 
 
