@@ -49,6 +49,8 @@ def print_rows(rows: Sequence[ArticleRow]) -> None:
 
 def print_hits(result: SearchResult) -> None:
     """Search hits with snippets, matched terms in bold."""
+    from reader.render.snippet import fit_snippet
+
     console = _console()
     tty = sys.stdout.isatty()
     if not tty:
@@ -61,8 +63,9 @@ def print_hits(result: SearchResult) -> None:
         head = Text.assemble((_date(hit.row), "dim"), "  ", (hit.row.title, "bold"))
         if hit.row.author:
             head.append(f"  {hit.row.author}", style="cyan")
-        snippet = Text(hit.snippet.replace("\n", " "))
-        for start, end in hit.highlights:
+        plain, spans = fit_snippet(hit.snippet, hit.highlights, console.width - 4)
+        snippet = Text(plain)
+        for start, end in spans:
             snippet.stylize("bold yellow", start, end)
         console.print(head)
         console.print(Text("    ").append_text(snippet))

@@ -16,13 +16,13 @@ from rich.style import Style
 from rich.text import Text
 
 from reader.library.convert import html_to_markdown
-from reader.render import styles
 from reader.library.model import Article
 from reader.render import (
     article_to_plain,
     find_matches,
     layout_article,
     layout_markdown,
+    styles,
     wrap_text,
 )
 from reader.render.linebreak import CLOSING, OPENING
