@@ -37,13 +37,19 @@ def _cls(chars: str) -> str:
 
 
 _O, _C = _cls(OPENING), _cls(CLOSING)
+_CLOSING_SET = frozenset(CLOSING)
+_MARKER = re.compile(r"\[\d{1,6}\]")
 _O_WIDE = _cls(c for c in OPENING if not c.isascii())  # type: ignore[arg-type]
 _C_WIDE = _cls(c for c in CLOSING if not c.isascii())  # type: ignore[arg-type]
 _LATIN = f"[^\\s{_WIDE}{_O_WIDE}{_C_WIDE}{_RI}]"
 _LATIN_END = f"[^\\s{_WIDE}{_O_WIDE}{_C_WIDE}{_RI}{_cls('([{')}]"
 _HAN = "\u3041-\u3096\u30a1-\u30fa\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7a3\uf900-\ufaff"
 # Closing punctuation is glued to what precedes it, across spaces too (``FP64 、``, ``Greco 。``).
-_TAIL = f"(?:[{_C}{_MOD}]|[ \\t\\u3000]+(?=[{_cls(c for c in CLOSING if c != '.')}]))*"  # type: ignore[arg-type]
+# A link marker ``[n]`` stays with the text or image placeholder it follows.
+_TAIL = (
+    f"(?:[{_C}{_MOD}]|\\[\\d{{1,6}}\\]"
+    f"|[ \\t\\u3000]+(?=[{_cls(c for c in CLOSING if c != '.')}]))*"  # type: ignore[arg-type]
+)
 _ATOM = re.compile(
     f"(?P<sp>[ \\t\\u3000]+)"
     f"|(?P<run>[{_O}]*(?P<letters>[{_HAN}]{{2,}}){_TAIL})"
@@ -64,17 +70,29 @@ def _width(atom: str) -> int:
 
 
 def _hard_split(piece: str, offset: int, width: int) -> list[tuple[int, int]]:
-    """Cut an atom longer than the line at grapheme boundaries."""
+    """Cut an atom longer than the line; no piece opens with closing punctuation if avoidable."""
     out: list[tuple[int, int]] = []
-    pos = offset
-    chunks = [c for c in chop(piece, width) if c]
-    # Closing punctuation left alone at the end moves down with the last character before it.
-    if len(chunks) > 1 and chunks[-1].strip(CLOSING + " ") == "" and len(chunks[-2]) > 1:
-        chunks[-2:] = [chunks[-2][:-1], chunks[-2][-1] + chunks[-1]]
-    for chunk in chunks:
-        out.append((pos, pos + len(chunk)))
-        pos += len(chunk)
-    return out or [(offset, offset + len(piece))]
+    start = 0
+    for i in range(len(piece)):
+        if i > start and cells(piece[start : i + 1]) > width:  # clusters measured whole
+            cut = i
+            while cut - 1 > start and piece[cut:].lstrip(" \t\u3000")[:1] in _CLOSING_SET:
+                cut -= 1
+            for m in _MARKER.finditer(piece, max(start, cut - 8), cut + 8):
+                if start < m.start() < cut < m.end():
+                    cut = m.start()  # never inside a link marker
+            out.append((start, cut))
+            start = cut
+    out.append((start, len(piece)))
+    fixed: list[tuple[int, int]] = []
+    for s, e in out:  # clusters measured wider than their characters: cut by cells
+        if cells(piece[s:e]) <= width:
+            fixed.append((s, e))
+            continue
+        for chunk in chop(piece[s:e], width):
+            fixed.append((s, s + len(chunk)))
+            s += len(chunk)
+    return [(offset + s, offset + e) for s, e in fixed if e > s] or [(offset, offset + len(piece))]
 
 
 class _Filler:
