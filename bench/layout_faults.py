@@ -90,7 +90,8 @@ def line_faults(lines: Sequence[Text], width: int, unwrapped: str) -> Counter[st
             faults["gutter"] += _gutter_block(code)
             code = []
         prose = _prose(line)
-        body = prose[len(_PREFIX.match(prose).group(0)) :]
+        lead = _PREFIX.match(prose)
+        body = prose[len(lead.group(0)) if lead else 0 :]
         if body[:1] and body[:1] in _CLOSING and not _ITEM.match(prose):
             faults["closing"] += 1
         if _MARKS.search(body):
@@ -122,12 +123,15 @@ def article_faults(path: Path, widths: Iterable[int]) -> Counter[str]:
     return total
 
 
-def corpus_faults(root: Path, widths: Sequence[int]) -> tuple[Counter[str], dict[str, Counter[str]]]:
-    """Summed faults under ``root`` and the per-file counts of the files with any."""
+def corpus_faults(
+    root: Path, widths: Sequence[int], step: int = 1
+) -> tuple[Counter[str], dict[str, Counter[str]]]:
+    """Summed faults under ``root`` (every ``step``-th file) and the counts per faulty file."""
     total: Counter[str] = Counter()
     by_file: dict[str, Counter[str]] = {}
-    for path in sorted(root.rglob("*")):
-        if path.suffix.lower() not in _ARTICLE_SUFFIXES or not path.is_file():
+    paths = [p for p in sorted(root.rglob("*")) if p.suffix.lower() in _ARTICLE_SUFFIXES]
+    for path in paths[::step]:
+        if not path.is_file():
             continue
         faults = article_faults(path, widths)
         if faults:
@@ -141,11 +145,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("roots", nargs="+", type=Path)
     parser.add_argument("--widths", default="40,60,77")
     parser.add_argument("--examples", type=int, default=0, help="list N faulty files per root")
+    parser.add_argument("--step", type=int, default=1, help="check every N-th file only")
     args = parser.parse_args(argv)
     widths = [int(w) for w in args.widths.split(",")]
     bad = 0
     for root in args.roots:
-        total, by_file = corpus_faults(root, widths)
+        total, by_file = corpus_faults(root, widths, args.step)
         counts = "  ".join(f"{name}={total[name]}" for name in FAULTS)
         print(f"{root.name}: {counts}")
         for path, faults in list(by_file.items())[: args.examples]:

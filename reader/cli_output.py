@@ -17,9 +17,10 @@ from rich.text import Text
 from reader.library.sanitize import printable
 
 if TYPE_CHECKING:
-    from reader.library.index import ArticleRow, SearchResult
+    from reader.library.index import ArticleRow
     from reader.library.model import Article
     from reader.library.model import Progress as IndexProgress
+    from reader.library.search import SearchResult
 
 
 def _console() -> Console:
@@ -64,11 +65,11 @@ def print_hits(result: SearchResult) -> None:
         if hit.row.author:
             head.append(f"  {hit.row.author}", style="cyan")
         plain, spans = fit_snippet(hit.snippet, hit.highlights, console.width - 4)
-        snippet = Text(plain)
+        line = Text(plain)
         for start, end in spans:
-            snippet.stylize("bold yellow", start, end)
+            line.stylize("bold yellow", start, end)
         console.print(head)
-        console.print(Text("    ").append_text(snippet))
+        console.print(Text("    ").append_text(line))
         console.print(Text(f"    {printable(hit.row.path)}", style="dim"))
 
 

@@ -13,6 +13,7 @@ tables, ``<pre>`` and unwanted elements and writes private-use sentinel characte
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 
@@ -335,7 +336,8 @@ def _wrap_emphasis(content: str, mark: str) -> str:
     if "\n" in content:
         out = []
         for line in content.split("\n"):
-            prefix = _PREFIX_RE.match(line).group(0)
+            m = _PREFIX_RE.match(line)
+            prefix = m.group(0) if m else ""
             rest = line[len(prefix) :]
             out.append(prefix + _wrap_emphasis(rest, mark) if rest else line)
         return "\n".join(out)
@@ -406,7 +408,8 @@ def _tidy_lines(text: str) -> str:
             fence = m.group(1)
         hard = raw.endswith("  ") or raw.endswith("\t")
         line = raw.rstrip()
-        prefix = _PREFIX_RE.match(line).group(0)
+        m_prefix = _PREFIX_RE.match(line)
+        prefix = m_prefix.group(0) if m_prefix else ""
         rest = _SPACES.sub(" ", line[len(prefix) :].lstrip("\u3000 "))
         line = prefix + rest
         if _BLANKISH.match(line):
@@ -425,13 +428,17 @@ def _tidy_lines(text: str) -> str:
     return "\n".join(out)
 
 
+def _wrap_run(m: re.Match[str], mark: str) -> str:
+    return _wrap_emphasis(m.group(1), mark)
+
+
 def _finish(raw: str) -> str:
     text = raw.replace("\xa0", " ").replace("\u200b", "")
     text = _TABLE_RE.sub(lambda m: _table(m.group(1)), text)
     # Adjacent runs of the same kind merge; then each run gets its markers.
     text = text.replace(_S_CLOSE + _S_OPEN, "").replace(_E_CLOSE + _E_OPEN, "")
     for mark, rx in _RUN_RE.items():
-        text = rx.sub(lambda m, mark=mark: _wrap_emphasis(m.group(1), mark), text)
+        text = rx.sub(functools.partial(_wrap_run, mark=mark), text)
     text = _LINK_RE.sub(
         lambda m: f"[{m.group(1)}]" + (" " if m.group(0)[0] in " \t" or m.group(2) else ""), text
     )

@@ -153,7 +153,8 @@ class _Renderer:
         if not hidden:
             self.gap()
         if any(c.kind == "quote" for c in self.stack):
-            base = styles.QUOTE_TEXT + base if base else styles.QUOTE_TEXT
+            extra = Style.parse(base) if isinstance(base, str) else base
+            base = styles.QUOTE_TEXT + extra if base else styles.QUOTE_TEXT
         self.emit(wrap_styled(self.inline(inline.children), self._avail(), base))
         self.want_gap = True
 
@@ -255,16 +256,16 @@ class _Renderer:
                     self.lists.pop()
                 self.want_gap = True
             elif kind == "list_item_open":
-                number, ordered, tight = self.lists[-1] if self.lists else [0, False, True]
+                number, ordered, item_tight = self.lists[-1] if self.lists else [0, 0, 1]
                 if ordered:
                     marker = f"{tok.info or number}. "
                     self.lists[-1][0] = number + 1
                 else:
                     depth = sum(1 for lst in self.lists if not lst[1]) - 1
                     marker = _BULLETS[max(0, depth) % len(_BULLETS)]
-                if not tight:
+                if not item_tight:
                     self.gap()
-                self.stack.append(_Container("item", marker, bool(tight)))
+                self.stack.append(_Container("item", marker, bool(item_tight)))
             elif kind == "list_item_close":
                 if self.stack and not self.stack[-1].used:
                     self.emit([Text(end="")])  # an empty item still shows its marker
