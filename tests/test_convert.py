@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import time
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -272,18 +271,15 @@ def test_fallback_when_html2text_fails(monkeypatch: pytest.MonkeyPatch) -> None:
     assert links == ()
 
 
-def test_one_megabyte_article_converts_in_reasonable_time() -> None:
+def test_one_megabyte_article_converts_whole() -> None:
+    """A 1 MB article converts completely (timing belongs in the benchmark, not here)."""
     para = "<p>这是一段用于测试的中文文字，包含<strong>加粗</strong>和<a href='https://e.example/{}'>链接</a>。</p>\n"
     html = "<div>" + "".join(para.format(i % 50) for i in range(9000)) + "</div>"
     assert len(html.encode()) > 1_000_000
-    start = time.perf_counter()
     md, links = html_to_markdown(html)
-    elapsed = time.perf_counter() - start
     assert len(links) == 50
-    assert elapsed < 10  # ≈0.3-0.5 s on the reference machine; generous for CI
-    start = time.perf_counter()
+    assert md.count("**加粗**") == 9000
     plain = markdown_to_plain(md)
-    assert time.perf_counter() - start < 2
     assert plain.count("加粗") == 9000
 
 
