@@ -326,3 +326,12 @@ def test_wrapped_code_lines_are_marked(width: int) -> None:
     lines = layout_markdown(f"```\n{code}\n```", width)
     assert len(lines) > 1 and all(line.plain.startswith("↪") for line in lines[1:])
     assert "".join(line.plain[2:] for line in lines).replace(" ", "") == code.replace(" ", "")
+
+
+def test_renderer_and_plaintext_do_not_load_html2text() -> None:
+    code = (
+        "import sys, reader.render, reader.library.plaintext;"
+        "print('html2text' in sys.modules, 'textual' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["False", "False"]  # before: render imported convert (html2text)
