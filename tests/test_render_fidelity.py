@@ -109,6 +109,7 @@ def test_show_color_always_styles_headings_and_code(tmp_path: Path, width: int) 
     assert "48;5;235" in code  # code background
     plain = _show(post, width, "never")
     assert "\x1b" not in plain
+    assert _show(post, width, "auto") == plain  # auto: plain when piped
     unstyled = [line.rstrip() for line in re.sub(r"\x1b\[[0-9;]*m", "", styled).splitlines()]
     assert unstyled == plain.splitlines()  # the same lines, only styled
     mono = _show(post, width, "always", NO_COLOR="1")
