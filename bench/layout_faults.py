@@ -51,11 +51,11 @@ def _is_code(line: Text) -> bool:
 
 
 def _prose(line: Text) -> str:
-    """The line's text with inline code blanked out (it may hold ``**`` legitimately)."""
+    """The line's text with inline code masked (it may hold ``**`` or open with ``,``)."""
     plain = line.plain
     for span in line.spans:
         if span.style == styles.CODE_INLINE:
-            plain = plain[: span.start] + " " * (span.end - span.start) + plain[span.end :]
+            plain = plain[: span.start] + "x" * (span.end - span.start) + plain[span.end :]
     return plain
 
 
