@@ -92,7 +92,8 @@ def line_faults(lines: Sequence[Text], width: int, unwrapped: str) -> Counter[st
         prose = _prose(line)
         lead = _PREFIX.match(prose)
         body = prose[len(lead.group(0)) if lead else 0 :]
-        if body[:1] and body[:1] in _CLOSING and not _ITEM.match(prose):
+        # Only a continuation line counts: a paragraph may itself begin with "……".
+        if prev is not None and body[:1] and body[:1] in _CLOSING and not _ITEM.match(prose):
             faults["closing"] += 1
         if _MARKS.search(body):
             faults["literal_marks"] += 1
