@@ -41,7 +41,7 @@ _LATIN_END = re.compile(r"[^\s\u2e80-\uffff]+$")  # the whole unbreakable Latin 
 _LATIN_START = re.compile(r"^[^\s\u2e80-\uffff]+")
 _MARKS = re.compile(r"\*\*[^*\s](?:[^*]*[^*\s])?\*\*|~~[^~\s](?:[^~]*[^~\s])?~~")
 _FENCE = re.compile(r"^\s*(?:`{3,}|~{3,})")
-_GUTTER_ROW = re.compile(r"^\s*(\d{1,5})\b")
+_GUTTER_ROW = re.compile(r"^\s*(\d{1,5})(?:\s|$)")  # "1" or "1  code", not "1. item"
 _ARTICLE_SUFFIXES = {".md", ".markdown", ".html", ".htm", ".txt"}
 
 
