@@ -106,7 +106,7 @@ def line_faults(lines: Sequence[Text], width: int, unwrapped: str) -> Counter[st
                 la, lb = _LATIN_END.search(a.group()), _LATIN_START.match(b.group())
                 if la and lb and wc_width(la.group() + lb.group()) < width - 4:
                     faults["split_word"] += 1
-        prev = prose if plain.strip() else None
+        prev = prose if body.strip() else None  # a blank quote line "▌" is blank too
     return faults
 
 
