@@ -104,7 +104,8 @@ def line_faults(lines: Sequence[Text], width: int, unwrapped: str) -> Counter[st
             a, b = _WORD_END.search(prev), _WORD_START.match(body)
             if a and b and prev[-12:] + body[:12] in unwrapped:
                 la, lb = _LATIN_END.search(a.group()), _LATIN_START.match(b.group())
-                if la and lb and wc_width(la.group() + lb.group()) < width - 4:
+                fits = width - (len(prose) - len(body)) - 6  # indent, glued punctuation
+                if la and lb and wc_width(la.group() + lb.group()) <= fits:
                     faults["split_word"] += 1
         prev = prose if body.strip() else None  # a blank quote line "▌" is blank too
     return faults
