@@ -257,6 +257,13 @@ def _subcommand_parser() -> tuple[argparse.ArgumentParser, argparse.ArgumentPars
         default=None,
         help="wrap text to N cells (default: terminal width)",
     )
+    p.add_argument(
+        "--color",
+        choices=("auto", "always", "never"),
+        default="auto",
+        help="style the text as the TUI does (auto: when stdout is a terminal; NO_COLOR: "
+        "bold/underline/reverse only)",
+    )
     _common(p, suppress=True)
 
     p = sub.add_parser("list", help="list articles")
@@ -637,10 +644,16 @@ def _cmd_show(args: argparse.Namespace) -> int:
     elif args.format == "markdown":
         sys.stdout.write(_markdown_document(article))
     else:
-        from reader.render import article_to_plain
-
         width = args.width or _terminal_width()
-        sys.stdout.write(article_to_plain(article, width) + "\n")
+        color = args.color == "always" or (args.color == "auto" and sys.stdout.isatty())
+        if color:
+            from reader.cli_output import print_styled_article
+
+            print_styled_article(article, width)
+        else:
+            from reader.render import article_to_plain
+
+            sys.stdout.write(article_to_plain(article, width) + "\n")
     return 0
 
 

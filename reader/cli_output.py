@@ -17,6 +17,7 @@ from rich.text import Text
 from reader.library.sanitize import printable
 
 if TYPE_CHECKING:
+    from reader.library.model import Article
     from reader.library.model import Progress as IndexProgress
     from reader.library.records import ArticleRow
     from reader.library.search import SearchResult
@@ -49,6 +50,8 @@ def print_rows(rows: Sequence[ArticleRow]) -> None:
 
 def print_hits(result: SearchResult) -> None:
     """Search hits with snippets, matched terms in bold."""
+    from reader.render.snippet import fit_snippet
+
     console = _console()
     tty = sys.stdout.isatty()
     if not tty:
@@ -61,12 +64,55 @@ def print_hits(result: SearchResult) -> None:
         head = Text.assemble((_date(hit.row), "dim"), "  ", (hit.row.title, "bold"))
         if hit.row.author:
             head.append(f"  {hit.row.author}", style="cyan")
-        line = Text(hit.snippet.replace("\n", " "))
-        for start, end in hit.highlights:
+        plain, spans = fit_snippet(hit.snippet, hit.highlights, console.width - 4)
+        line = Text(plain)
+        for start, end in spans:
             line.stylize("bold yellow", start, end)
         console.print(head)
         console.print(Text("    ").append_text(line))
         console.print(Text(f"    {printable(hit.row.path)}", style="dim"))
+
+
+def print_styled_article(article: Article, width: int) -> None:
+    """The TUI's article lines as ANSI on stdout (``show --color``); NO_COLOR keeps only
+    bold, underline and reverse."""
+    import os
+
+    from rich.text import Span
+
+    from reader.render import layout_article, styles
+
+    mono = bool(os.environ.get("NO_COLOR"))
+    console = Console(
+        file=sys.stdout,
+        force_terminal=True,
+        no_color=False,
+        highlight=False,
+        markup=False,
+        emoji=False,
+        soft_wrap=True,
+        width=max(width, 1),
+    )
+    if console.color_system is None or console.color_system == "standard":
+        console = Console(
+            file=sys.stdout,
+            force_terminal=True,
+            color_system="256",
+            highlight=False,
+            markup=False,
+            emoji=False,
+            soft_wrap=True,
+            width=max(width, 1),
+        )
+    for line in layout_article(article, width):
+        if mono:
+            base = styles.monochrome(console.get_style(line.style)) if line.style else ""
+            spans = [
+                Span(sp.start, sp.end, styles.monochrome(console.get_style(sp.style)))
+                for sp in line.spans
+            ]
+            line = Text(line.plain, style=base, spans=spans, end="")
+        console.print(line)
 
 
 def print_categories(counts: Sequence[tuple[tuple[str, ...], int, int]]) -> None:

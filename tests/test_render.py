@@ -21,6 +21,7 @@ from reader.render import (
     find_matches,
     layout_article,
     layout_markdown,
+    styles,
     wrap_text,
 )
 from reader.render.linebreak import CLOSING, OPENING
@@ -164,10 +165,13 @@ def test_markdown_blocks_layout() -> None:
     assert "1. 第一" in plain and "2. 第二" in plain
     assert "▌ 引用一" in plain and "▌ ▌ 引用二" in plain and "▌" in plain
     assert "─" * 24 in plain
-    code = [x for x in plain if x.startswith("  ") and ("code" in x or "wrapped" in x)]
-    assert code[0].startswith("      indented") and all(c.startswith("      ") for c in code)
+    code = [x for x in plain if x[:2] in ("  ", "↪ ") and ("code" in x or "wrapped" in x)]
+    assert code[0].startswith("      indented")
+    assert all(c.startswith("↪     ") for c in code[1:])  # continuation rows are marked
     assert all(cell_len(x) <= 24 for x in plain)
-    assert all(x == x.rstrip() for x in plain)
+    prose = [line.plain for line in lines if not styles.is_code_line(line)]
+    assert all(x == x.rstrip() for x in prose)
+    assert all(cell_len(line.plain) == 24 for line in lines if styles.is_code_line(line))
 
 
 def test_numbered_markers_only_styled_for_known_links() -> None:

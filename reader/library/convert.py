@@ -13,21 +13,19 @@ tables, ``<pre>`` and unwanted elements and writes private-use sentinel characte
 
 from __future__ import annotations
 
+import functools
 import html
 import re
-import unicodedata
-from functools import lru_cache
 
 import html2text
-from markdown_it import MarkdownIt
-from markdown_it.parser_inline import ParserInline
-from markdown_it.rules_inline.state_inline import Scanned, StateInline
 
+from reader.library.codeblocks import normalize_code_blocks
+from reader.library.mdparser import is_punct_or_space, markdown_html
 from reader.library.sanitize import clean_line, clean_text
+from reader.library.sniff import looks_like_html
 
 __all__ = [
     "html_to_markdown",
-    "markdown_parser",
     "markdown_to_markdown",
     "markdown_to_plain",
     "to_markdown",
@@ -61,12 +59,6 @@ _PLACEHOLDER_IMG = re.compile(
 _FILENAME_ALT = re.compile(r"^[\w.-]+\.(?:jpe?g|png|gif|webp|bmp|svg|avif|tiff?)$", re.I)
 _INT_RE = re.compile(r"\s*(\d{1,6})(?:\.\d+)?\s*(?:px)?\s*$", re.I)
 _UNDERSCORE_RE = re.compile(r"(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])")
-
-
-@lru_cache(maxsize=4096)
-def _is_punct_or_space(ch: str) -> bool:
-    """CommonMark's notion of punctuation (Unicode P*/S*) or whitespace."""
-    return ch.isspace() or unicodedata.category(ch)[0] in "PS"
 
 
 def _clean_url(value: str | None, *, image: bool = False) -> str | None:
@@ -261,6 +253,9 @@ class _Converter(html2text.HTML2Text):
             self._emphasis("s", start)
         elif tag in ("em", "i"):
             self._emphasis("e", start)
+        elif tag in ("s", "del", "strike"):
+            if not (self.code or self.inheader):
+                self.o("~~")  # html2text would add a space after the closing run
         elif tag in ("u", "abbr", "font", "span"):
             pass
         elif tag == "br":
@@ -333,7 +328,7 @@ _BLANKISH = re.compile(r"^[ \t]*(?:>[ \t]?)*$")
 
 def _movable(ch: str) -> bool:
     """Characters that may sit outside emphasis markers: whitespace, punctuation, escapes."""
-    return "\ue008" <= ch <= "\ue00d" or (ch != "`" and _is_punct_or_space(ch))
+    return "\ue008" <= ch <= "\ue00d" or (ch != "`" and is_punct_or_space(ch))
 
 
 def _wrap_emphasis(content: str, mark: str) -> str:
@@ -341,7 +336,8 @@ def _wrap_emphasis(content: str, mark: str) -> str:
     if "\n" in content:
         out = []
         for line in content.split("\n"):
-            prefix = _PREFIX_RE.match(line).group(0)
+            m = _PREFIX_RE.match(line)
+            prefix = m.group(0) if m else ""
             rest = line[len(prefix) :]
             out.append(prefix + _wrap_emphasis(rest, mark) if rest else line)
         return "\n".join(out)
@@ -412,7 +408,8 @@ def _tidy_lines(text: str) -> str:
             fence = m.group(1)
         hard = raw.endswith("  ") or raw.endswith("\t")
         line = raw.rstrip()
-        prefix = _PREFIX_RE.match(line).group(0)
+        m_prefix = _PREFIX_RE.match(line)
+        prefix = m_prefix.group(0) if m_prefix else ""
         rest = _SPACES.sub(" ", line[len(prefix) :].lstrip("\u3000 "))
         line = prefix + rest
         if _BLANKISH.match(line):
@@ -431,13 +428,17 @@ def _tidy_lines(text: str) -> str:
     return "\n".join(out)
 
 
+def _wrap_run(m: re.Match[str], mark: str) -> str:
+    return _wrap_emphasis(m.group(1), mark)
+
+
 def _finish(raw: str) -> str:
     text = raw.replace("\xa0", " ").replace("\u200b", "")
     text = _TABLE_RE.sub(lambda m: _table(m.group(1)), text)
     # Adjacent runs of the same kind merge; then each run gets its markers.
     text = text.replace(_S_CLOSE + _S_OPEN, "").replace(_E_CLOSE + _E_OPEN, "")
     for mark, rx in _RUN_RE.items():
-        text = rx.sub(lambda m, mark=mark: _wrap_emphasis(m.group(1), mark), text)
+        text = rx.sub(functools.partial(_wrap_run, mark=mark), text)
     text = _LINK_RE.sub(
         lambda m: f"[{m.group(1)}]" + (" " if m.group(0)[0] in " \t" or m.group(2) else ""), text
     )
@@ -488,7 +489,8 @@ def _blank_lines_to_paragraphs(markup: str) -> str:
 def html_to_markdown(html_text: str) -> tuple[str, tuple[str, ...]]:
     """HTML → (terminal Markdown, link list). Never raises; falls back to stripped text."""
     try:
-        source = _blank_lines_to_paragraphs(_PUA_RE.sub("", clean_text(html_text)))
+        source = normalize_code_blocks(_PUA_RE.sub("", clean_text(html_text)))
+        source = _blank_lines_to_paragraphs(source)
         conv = _Converter()
         raw = conv.handle(source)
         if conv._drop and conv.unclosed not in ("script", "style"):
@@ -503,116 +505,19 @@ def html_to_markdown(html_text: str) -> tuple[str, tuple[str, ...]]:
             return "", ()
 
 
-def _softbreak(renderer, tokens, idx, options, env) -> str:  # type: ignore[no-untyped-def]
-    """Markdown source line breaks: nothing between two CJK characters, else a space."""
-    before = tokens[idx - 1].content[-1:] if idx > 0 else ""
-    after = tokens[idx + 1].content[:1] if idx + 1 < len(tokens) else ""
-    if before and after and _is_wide(before) and _is_wide(after):
-        return ""
-    return "\n"
-
-
-def _is_wide(ch: str) -> bool:
-    return unicodedata.east_asian_width(ch) in "WF"
-
-
-def _soft_punct(ch: str) -> bool:
-    """CJK (wide) punctuation and curly quotes: treated as letters next to emphasis markers."""
-    return unicodedata.east_asian_width(ch) in "WF" or ch in "“”‘’…—·"
-
-
-class _CjkStateInline(StateInline):
-    """CommonMark delimiter scanning, but CJK punctuation beside ``*``/``_`` counts as a letter.
-
-    ``**加粗。**后文`` is bold for every Chinese author, while plain CommonMark leaves the
-    asterisks visible (the closing run follows punctuation and precedes a letter).
-    """
-
-    def scanDelims(self, start: int, canSplitWord: bool) -> Scanned:
-        scanned = super().scanDelims(start, canSplitWord)
-        last = self.src[start - 1] if start > 0 else " "
-        pos = start + scanned.length
-        nxt = self.src[pos] if pos < self.posMax else " "
-        soft_last, soft_next = _soft_punct(last), _soft_punct(nxt)
-        if not (soft_last or soft_next):
-            return scanned
-        last_ws, next_ws = last.isspace(), nxt.isspace()
-        last_p = not soft_last and _is_punct_or_space(last) and not last_ws
-        next_p = not soft_next and _is_punct_or_space(nxt) and not next_ws
-        left = not (next_ws or (next_p and not (last_ws or last_p)))
-        right = not (last_ws or (last_p and not (next_ws or next_p)))
-        can_open = left and (canSplitWord or not right or last_p)
-        can_close = right and (canSplitWord or not left or next_p)
-        return Scanned(can_open, can_close, scanned.length)
-
-
-class _CjkParserInline(ParserInline):
-    def parse(self, src, md, env, outTokens):  # type: ignore[no-untyped-def]
-        state = _CjkStateInline(src, md, env, outTokens)
-        self.tokenize(state)
-        rules2 = self.ruler2.getRules("")
-        for rule in rules2:
-            rule(state)
-        return state.tokens
-
-
-def markdown_parser() -> MarkdownIt:
-    """A new CommonMark + tables + strikethrough parser with CJK-friendly emphasis.
-
-    Raw HTML is allowed (it is converted or shown as text by the caller).
-    """
-    md = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
-    inline = _CjkParserInline()
-    inline.ruler, inline.ruler2 = md.inline.ruler, md.inline.ruler2
-    md.inline = inline
-    return md
-
-
-@lru_cache(maxsize=1)
-def _markdown_it() -> MarkdownIt:
-    md = markdown_parser()
-    md.add_render_rule("softbreak", _softbreak)
-    return md
-
-
 def markdown_to_markdown(text: str) -> tuple[str, tuple[str, ...]]:
     """Markdown that may hold HTML → (terminal Markdown, link list), via HTML. Never raises."""
     try:
-        rendered = _markdown_it().render(clean_text(text))
+        rendered = markdown_html().render(clean_text(text))
     except Exception:
         return _fallback_plain(text), ()
     return html_to_markdown(rendered)
 
 
-_HTML_START = re.compile(
-    r"\s*(?:<!--.*?-->\s*)*<(?:!doctype|html|head|body|div|p|section|article|table|ul|ol|h[1-6]|"
-    r"blockquote|pre|span|img|a|strong|b|br|figure|header|main|center|font|iframe|script|style)\b",
-    re.I | re.S,
-)
-_MD_SIGNAL = re.compile(
-    r"^(?:#{1,6}[ \t]|```|~~~|[-*+][ \t]+\S|\d{1,3}\.[ \t]+\S|>[ \t])|\]\([^)\s]+\)|\*\*\S",
-    re.M,
-)
-_CLOSING_TAGS = re.compile(r"</(?:p|div|li|td|h[1-6])>|<br\s*/?>", re.I)
-
-
-_TEXT_PARA = re.compile(r"\n[ \t]*\n[ \t]{0,3}[^<\s]")
-
-
-def _looks_like_html(body: str) -> bool:
-    """HTML when it opens with a tag (unless Markdown syntax shows and tags are rare), or when
-    it is tag-dense with neither Markdown syntax nor blank-line separated text paragraphs."""
-    head = body[:20000]
-    closing = len(_CLOSING_TAGS.findall(head))
-    if _HTML_START.match(head):
-        return not _MD_SIGNAL.search(_FB_TAG.sub("", head)) or closing >= 3
-    return closing >= 3 and not _MD_SIGNAL.search(head) and len(_TEXT_PARA.findall(head)) < 2
-
-
 def to_markdown(body: str, *, is_html: bool | None = None) -> tuple[str, tuple[str, ...]]:
     """Convert an article body; sniffs HTML vs Markdown when ``is_html`` is None."""
     if is_html is None:
-        is_html = _looks_like_html(body)
+        is_html = looks_like_html(body)
     return html_to_markdown(body) if is_html else markdown_to_markdown(body)
 
 

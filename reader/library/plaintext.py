@@ -83,10 +83,10 @@ def html_to_plain(markup: str) -> str:
 
 def markdown_to_plain_fast(text: str) -> str:
     """Visible text of a Markdown body (which may hold HTML). Never raises."""
-    from reader.library.convert import _markdown_it
+    from reader.library.mdparser import markdown_html
 
     try:
-        rendered = _markdown_it().render(clean_text(text))
+        rendered = markdown_html().render(clean_text(text))
     except Exception:
         return _regex_plain(text)
     return html_to_plain(rendered)
@@ -95,9 +95,9 @@ def markdown_to_plain_fast(text: str) -> str:
 def body_to_plain(source: str, *, is_html: bool | None = None) -> str:
     """An article body (HTML or Markdown, sniffed when ``is_html`` is None) → plain text."""
     if is_html is None:
-        from reader.library.convert import _looks_like_html
+        from reader.library.sniff import looks_like_html
 
-        is_html = _looks_like_html(source)
+        is_html = looks_like_html(source)
     return html_to_plain(source) if is_html else markdown_to_plain_fast(source)
 
 

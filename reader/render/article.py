@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from rich.text import Text
@@ -28,12 +29,26 @@ def _wrapped(parts: Sequence[tuple[str, object]], width: int, sep: str = "  ") -
     return wrap_styled(st, width) if st.length else []
 
 
+_H1 = re.compile(r"\A\s*#[ \t]+([^\n]*?)[ \t#]*(?:\n|\Z)")
+_MARKUP = re.compile(r"[*_`~\\]")
+
+
+def _without_title_heading(body: str, title: str) -> str:
+    """The body without a first ``# H1`` that repeats the title (shown once, in the header)."""
+    m = _H1.match(body)
+    if m and title and _MARKUP.sub("", m.group(1)).strip() == _MARKUP.sub("", title).strip():
+        return body[m.end() :]
+    return body
+
+
 def layout_header(article: Article, width: int) -> list[Text]:
     """Title, date and author, category paths, tags and source URL; then a rule."""
     lines = _wrapped([(article.title or article.path.name, styles.TITLE)], width)
     meta: list[tuple[str, object]] = []
     if article.date is not None:
-        meta.append((article.date.strftime("%Y-%m-%d %H:%M"), styles.META))
+        d = article.date
+        midnight = not (d.hour or d.minute or d.second or d.microsecond)
+        meta.append((d.strftime("%Y-%m-%d" if midnight else "%Y-%m-%d %H:%M"), styles.META))
     if article.author:
         meta.append((article.author, styles.META))
     lines += _wrapped(meta, width)
@@ -68,7 +83,11 @@ def layout_article(article: Article, width: int, *, highlight: Sequence[str] = (
     """
     width = max(1, width)
     header = layout_header(article, width)
-    body = layout_markdown(article.body, width, link_count=len(article.links))
+    body = layout_markdown(
+        _without_title_heading(article.body, article.title),
+        width,
+        link_count=len(article.links),
+    )
     lines = [*header, Text(end=""), *body, *_links(article.links, width)]
     if highlight:
         apply_highlight(lines[: len(header) + 1 + len(body)], highlight)

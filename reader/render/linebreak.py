@@ -13,9 +13,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 
-from rich.cells import cell_len, chop_cells
 from rich.style import Style
 from rich.text import Span, Text
+
+from reader.render.cells import cells, chop
 
 __all__ = ["CLOSING", "OPENING", "StyledText", "wrap_plain", "wrap_styled", "wrap_text"]
 
@@ -36,16 +37,24 @@ def _cls(chars: str) -> str:
 
 
 _O, _C = _cls(OPENING), _cls(CLOSING)
+_CLOSING_SET = frozenset(CLOSING)
+_MARKER = re.compile(r"\[\d{1,6}\]")
 _O_WIDE = _cls(c for c in OPENING if not c.isascii())  # type: ignore[arg-type]
 _C_WIDE = _cls(c for c in CLOSING if not c.isascii())  # type: ignore[arg-type]
 _LATIN = f"[^\\s{_WIDE}{_O_WIDE}{_C_WIDE}{_RI}]"
 _LATIN_END = f"[^\\s{_WIDE}{_O_WIDE}{_C_WIDE}{_RI}{_cls('([{')}]"
 _HAN = "\u3041-\u3096\u30a1-\u30fa\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7a3\uf900-\ufaff"
+# Closing punctuation is glued to what precedes it, across spaces too (``FP64 、``, ``Greco 。``).
+# A link marker ``[n]`` stays with the text or image placeholder it follows.
+_TAIL = (
+    f"(?:[{_C}{_MOD}]|\\[\\d{{1,6}}\\]"
+    f"|[ \\t\\u3000]+(?=[{_cls(c for c in CLOSING if c != '.')}]))*"  # type: ignore[arg-type]
+)
 _ATOM = re.compile(
     f"(?P<sp>[ \\t\\u3000]+)"
-    f"|(?P<run>[{_O}]*(?P<letters>[{_HAN}]{{2,}})[{_C}]*)"
+    f"|(?P<run>[{_O}]*(?P<letters>[{_HAN}]{{2,}}){_TAIL})"
     f"|[{_O}]*(?:[{_RI}]{{1,2}}|[{_WIDE}][{_MOD}]*(?:\\u200d\\S[{_MOD}]*)*"
-    f"|{_LATIN}*{_LATIN_END}(?:(?<=\\d)[{_UNITS}])?|\\S)[{_C}{_MOD}]*",
+    f"|{_LATIN}*{_LATIN_END}(?:(?<=\\d)[{_UNITS}])?|\\S){_TAIL}",
     re.S,
 )
 _WIDTHS: dict[str, int] = {}
@@ -56,19 +65,34 @@ def _width(atom: str) -> int:
     if w is None:
         if len(_WIDTHS) > 50_000:
             _WIDTHS.clear()
-        w = _WIDTHS[atom] = cell_len(atom)
+        w = _WIDTHS[atom] = cells(atom)
     return w
 
 
 def _hard_split(piece: str, offset: int, width: int) -> list[tuple[int, int]]:
-    """Cut an atom longer than the line at grapheme boundaries."""
+    """Cut an atom longer than the line; no piece opens with closing punctuation if avoidable."""
     out: list[tuple[int, int]] = []
-    pos = offset
-    for chunk in chop_cells(piece, width):
-        if chunk:
-            out.append((pos, pos + len(chunk)))
-            pos += len(chunk)
-    return out or [(offset, offset + len(piece))]
+    start = 0
+    for i in range(len(piece)):
+        if i > start and cells(piece[start : i + 1]) > width:  # clusters measured whole
+            cut = i
+            while cut - 1 > start and piece[cut:].lstrip(" \t\u3000")[:1] in _CLOSING_SET:
+                cut -= 1
+            for m in _MARKER.finditer(piece, max(start, cut - 8), cut + 8):
+                if start < m.start() < cut < m.end():
+                    cut = m.start()  # never inside a link marker
+            out.append((start, cut))
+            start = cut
+    out.append((start, len(piece)))
+    fixed: list[tuple[int, int]] = []
+    for s, e in out:  # clusters measured wider than their characters: cut by cells
+        if cells(piece[s:e]) <= width:
+            fixed.append((s, e))
+            continue
+        for chunk in chop(piece[s:e], width):
+            fixed.append((s, s + len(chunk)))
+            s += len(chunk)
+    return [(offset + s, offset + e) for s, e in fixed if e > s] or [(offset, offset + len(piece))]
 
 
 class _Filler:
@@ -100,7 +124,7 @@ class _Filler:
         pieces = _hard_split(text, s, self.width)
         self.lines.extend(pieces[:-1])
         self.start, self.end = pieces[-1]
-        self.used = cell_len(text[self.start - s : self.end - s])
+        self.used = cells(text[self.start - s : self.end - s])
 
     def run(self, s: int, ls: int, le: int, e: int, lead_w: int, tail_w: int) -> None:
         """Letters ``ls:le`` (2 cells each) with opening punctuation before, closing after.
@@ -162,7 +186,7 @@ def wrap_plain(plain: str, width: int) -> list[tuple[int, int]]:
     # Safety net: grapheme rules may measure a joined line differently from its atoms.
     checked: list[tuple[int, int]] = []
     for s, e in filler.lines:
-        if cell_len(plain[s:e]) <= width:
+        if cells(plain[s:e]) <= width:
             checked.append((s, e))
         else:
             checked.extend(_hard_split(plain[s:e], s, width))

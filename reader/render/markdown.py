@@ -15,13 +15,13 @@ from functools import lru_cache
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
-from rich.cells import cell_len, chop_cells
 from rich.style import Style
 from rich.text import Text
 
-from reader.library.convert import markdown_parser
-from reader.library.sanitize import clean_text
+from reader.library.mdparser import markdown_parser
+from reader.library.sanitize import clean_line, clean_text
 from reader.render import styles
+from reader.render.cells import cells, chop
 from reader.render.highlight import apply_highlight
 from reader.render.linebreak import StyledText, wrap_plain, wrap_styled
 
@@ -63,7 +63,7 @@ class _Renderer:
 
     # -- prefixes and emission -----------------------------------------------------------
     def _indent(self) -> int:
-        return sum(cell_len(c.marker) if c.kind == "item" else 2 for c in self.stack)
+        return sum(cells(c.marker) if c.kind == "item" else 2 for c in self.stack)
 
     def _prefixed(self) -> bool:
         """Containers draw prefixes only while they take at most half the width."""
@@ -80,10 +80,10 @@ class _Renderer:
             elif not c.used and not blank:
                 prefix.append(c.marker, styles.BULLET)
             else:
-                prefix.append(" " * cell_len(c.marker))
+                prefix.append(" " * cells(c.marker))
         return prefix
 
-    def emit(self, lines: Sequence[Text]) -> None:
+    def emit(self, lines: Sequence[Text], strip: bool = True) -> None:
         for line in lines:
             if self._prefixed():
                 text = self._prefix()
@@ -92,7 +92,8 @@ class _Renderer:
                     c.used = True
             else:
                 text = line
-            text.rstrip()
+            if strip:
+                text.rstrip()
             self.lines.append(text)
 
     def gap(self) -> None:
@@ -151,30 +152,44 @@ class _Renderer:
     def paragraph(self, inline: Token, hidden: bool, base: Style | str = "") -> None:
         if not hidden:
             self.gap()
+        if any(c.kind == "quote" for c in self.stack):
+            extra = Style.parse(base) if isinstance(base, str) else base
+            base = styles.QUOTE_TEXT + extra if base else styles.QUOTE_TEXT
         self.emit(wrap_styled(self.inline(inline.children), self._avail(), base))
         self.want_gap = True
 
-    def code(self, content: str) -> None:
+    def code(self, content: str, lang: str = "") -> None:
+        """A code block: optional language label, lines padded to the width in the code
+        style; a line too long is cut and its continuation rows start with a ``↪`` mark."""
         self.gap()
         avail = self._avail()
         pad = "  " if avail > 8 else ""
-        inner = avail - len(pad)
+        inner = max(1, avail - len(pad))
         out: list[Text] = []
+        lang = clean_line(lang).split()[0] if lang.strip() else ""
+        if lang:
+            out.append(Text(("── " + lang)[:avail], styles.CODE_LABEL, end=""))
         for raw in content.rstrip("\n").split("\n"):
             line = raw.expandtabs(4).rstrip()
-            if cell_len(line) <= inner:
-                out.append(Text(pad + line, styles.CODE_BLOCK, end=""))
-                continue
+            chunks = [line] if cells(line) <= inner else chop(line, inner)
             indent = line[: len(line) - len(line.lstrip())]
-            if cell_len(indent) > inner // 2:
+            if cells(indent) > inner // 2:
                 indent = ""
-            chunks = chop_cells(line, inner)
-            out.append(Text(pad + chunks[0], styles.CODE_BLOCK, end=""))
-            rest = "".join(chunks[1:])
-            for chunk in chop_cells(rest, max(1, inner - cell_len(indent))):
-                out.append(Text(pad + indent + chunk, styles.CODE_BLOCK, end=""))
-        self.emit(out)
+            more = max(1, inner - cells(indent) - (0 if pad else 1))
+            rest = chop("".join(chunks[1:]), more) if chunks[1:] else []
+            out.append(self._code_row(pad, chunks[0], avail, False))
+            out.extend(self._code_row(pad, indent + chunk, avail, True) for chunk in rest)
+        self.emit(out, strip=False)
         self.want_gap = True
+
+    @staticmethod
+    def _code_row(pad: str, code: str, avail: int, more: bool) -> Text:
+        lead = ("↪" + pad[1:] if pad else "↪") if more else pad
+        fill = " " * max(0, avail - cells(lead + code))
+        text = Text(lead + code + fill, styles.CODE_BLOCK, end="")
+        if more:
+            text.stylize(styles.CODE_MORE, 0, 1)
+        return text
 
     def plain_block(self, content: str) -> None:
         self.gap()
@@ -215,7 +230,7 @@ class _Renderer:
                 i += 3
                 continue
             if kind in ("fence", "code_block"):
-                self.code(tok.content)
+                self.code(tok.content, tok.info if kind == "fence" else "")
             elif kind == "html_block":
                 self.plain_block(tok.content)
             elif kind == "hr":
@@ -241,16 +256,16 @@ class _Renderer:
                     self.lists.pop()
                 self.want_gap = True
             elif kind == "list_item_open":
-                number, ordered, tight = self.lists[-1] if self.lists else [0, False, True]
+                number, ordered, item_tight = self.lists[-1] if self.lists else [0, 0, 1]
                 if ordered:
                     marker = f"{tok.info or number}. "
                     self.lists[-1][0] = number + 1
                 else:
                     depth = sum(1 for lst in self.lists if not lst[1]) - 1
                     marker = _BULLETS[max(0, depth) % len(_BULLETS)]
-                if not tight:
+                if not item_tight:
                     self.gap()
-                self.stack.append(_Container("item", marker, bool(tight)))
+                self.stack.append(_Container("item", marker, bool(item_tight)))
             elif kind == "list_item_close":
                 if self.stack and not self.stack[-1].used:
                     self.emit([Text(end="")])  # an empty item still shows its marker

@@ -3,10 +3,10 @@ wrapped line per row."""
 
 from __future__ import annotations
 
-from rich.cells import cell_len
 from rich.text import Text
 
 from reader.render import styles
+from reader.render.cells import cells as cell_width
 from reader.render.linebreak import StyledText, wrap_styled
 
 __all__ = ["layout_table"]
@@ -49,9 +49,9 @@ def layout_table(rows: list[tuple[bool, list[StyledText]]], width: int) -> list[
     natural = [1] * cols
     for _, cells in rows:
         for c, cell in enumerate(cells):
-            longest = max((cell_len(part) for part in cell.plain.split("\n")), default=0)
+            longest = max((cell_width(part) for part in cell.plain.split("\n")), default=0)
             natural[c] = max(natural[c], longest)
-    widths = _fit_widths(natural, width - cell_len(_SEP) * (cols - 1))
+    widths = _fit_widths(natural, width - cell_width(_SEP) * (cols - 1))
     if widths is None:
         return _row_per_line(rows, width)
     out: list[Text] = []
@@ -68,7 +68,7 @@ def layout_table(rows: list[tuple[bool, list[StyledText]]], width: int) -> list[
                     line.append(_SEP, styles.TABLE_BORDER)
                 part = wrapped[c][k] if k < len(wrapped[c]) else Text(end="")
                 line.append_text(part)
-                line.append(" " * max(0, widths[c] - cell_len(part.plain)))
+                line.append(" " * max(0, widths[c] - cell_width(part.plain)))
             line.rstrip()
             out.append(line)
         if header and (r + 1 >= len(rows) or not rows[r + 1][0]):

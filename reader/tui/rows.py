@@ -92,13 +92,14 @@ def snippet_text(
     styles: dict[str, Style],
     indent: int = 3,
 ) -> Text:
-    """A search snippet with its matched spans styled, on one line of ``width`` cells."""
-    plain = snippet.replace("\n", " ").replace("\t", " ")
+    """A search snippet on one line of ``width`` cells, centred on its first match."""
+    from reader.render.snippet import fit_snippet
+
+    plain, spans = fit_snippet(snippet, highlights, width - indent)
     text = Text(" " * indent, no_wrap=True, overflow="crop", end="")
     body = Text(plain, style=styles.get("snippet") or "", end="")
-    for start, end in highlights:
-        if 0 <= start < end <= len(plain):
-            body.stylize(styles.get("match") or "reverse", start, end)
+    for start, end in spans:
+        body.stylize(styles.get("match") or "reverse", start, end)
     text.append_text(body)
     return fit_text(text, width)
 

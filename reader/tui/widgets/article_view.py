@@ -268,10 +268,12 @@ class ArticleView(ScrollView, can_focus=True):
         key = (index, width)
         strip = self._strips.get(key)
         if strip is None:
+            from reader.render.styles import line_segments  # loaded with the article already
+
             line = self.lines[index].copy()
             line.end = ""
             line.no_wrap = True
-            segments = list(line.render(self.app.console))
+            segments = line_segments(line, self.app.console)
             strip = (
                 Strip(segments).adjust_cell_length(width).apply_style(base or Style()).simplify()
             )

@@ -1,0 +1,43 @@
+"""The layout checker (bench/layout_faults.py) over every shared corpus: zero faults.
+
+Counts lines opening with closing punctuation, Latin words split though they fit, lines
+wider than the width (wcwidth), literal ``**``/``~~`` pairs and code blocks with gutters or
+table borders, at widths 40, 60 and 77, on about 250 articles per corpus (the whole corpora:
+``python -m bench.layout_faults ../shared/corpora/*``). Marked ``corpus``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from rich.text import Text
+
+from bench.layout_faults import corpus_faults, line_faults
+
+pytestmark = pytest.mark.corpus
+
+WIDTHS = (40, 60, 77)
+
+
+def test_checker_finds_each_fault() -> None:
+    lines = [
+        Text("还有主打推理任务的 Goya / Greco"),
+        Text("。"),
+        Text("a" * 50),
+        Text("数据增长了**95%**。"),
+        Text("无性能S"),
+        Text("LA保证"),
+    ]
+    faults = line_faults(lines, 40, "无性能SLA保证")
+    assert faults == {"closing": 1, "too_wide": 1, "literal_marks": 1, "split_word": 1}
+
+
+@pytest.mark.parametrize("name", ["seedlike", "ruby-lang-news", "rust-blog-toml", "yihui-blog"])
+def test_no_layout_faults_on_corpus(corpora: Path, name: str) -> None:
+    root = corpora / name
+    if not root.is_dir():
+        pytest.skip(f"{name} is not present")
+    files = sum(1 for _ in root.rglob("*.md"))
+    total, by_file = corpus_faults(root, WIDTHS, step=max(1, files // 250))  # ~250 articles each
+    assert not total, (dict(total), dict(list(by_file.items())[:5]))
