@@ -227,3 +227,15 @@ async def test_related_shows_other_sources_and_escape_closes(news: Path) -> None
         await settle(pilot)
         assert isinstance(app.screen, MainScreen)
         assert app.screen.query_one(ArticleView).has_focus
+
+
+def test_snippet_window_follows_shown_positions() -> None:
+    from reader.tui.session.search import snippet_window
+    from reader.tui.widgets.article_list import PAGE_SIZE
+
+    assert snippet_window(None, 2) == (2 * PAGE_SIZE, PAGE_SIZE)
+    # Every other hit hidden: page 1 of the shown ids spans hits 256..510.
+    positions = list(range(0, 4 * PAGE_SIZE, 2))
+    assert snippet_window(positions, 0) == (0, 2 * PAGE_SIZE - 1)
+    assert snippet_window(positions, 1) == (2 * PAGE_SIZE, 2 * PAGE_SIZE - 1)
+    assert snippet_window(positions, 2) == (2 * PAGE_SIZE, 0)
