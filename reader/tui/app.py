@@ -21,6 +21,7 @@ from reader.tui.keyrouting import KeyRouter
 from reader.tui.screens.help import HelpScreen
 from reader.tui.screens.links import LinkPrompt
 from reader.tui.screens.main import MainScreen
+from reader.tui.screens.related import RelatedScreen
 from reader.tui.uistate import load_ui_state, save_ui_state
 from reader.tui.widgets.article_list import ArticleList
 from reader.tui.widgets.article_view import ArticleView
@@ -213,6 +214,7 @@ def binding_sections() -> list[Section]:
         section_of("Article", ArticleView.BINDINGS),
         section_of("Search", SearchInput.BINDINGS),
         section_of("Link picker", LinkPrompt.BINDINGS),
+        section_of("Related articles", RelatedScreen.BINDINGS),
         section_of("Help", HelpScreen.BINDINGS),
     ]
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
@@ -28,6 +28,8 @@ class ListFilter:
 
     kind: FilterKind = "all"
     value: tuple[str, ...] = ()
+    hide_duplicates: bool = False
+    """Each duplicate story once (its earliest copy), whatever the filter."""
 
     @property
     def label(self) -> str:
@@ -45,6 +47,9 @@ class ListFilter:
 
     def to_filter(self) -> Filter:
         """The library's filter for ``Collection.ids`` and ``Collection.count``."""
+        return replace(self._base_filter(), hide_duplicates=self.hide_duplicates)
+
+    def _base_filter(self) -> Filter:
         value = self.value[0] if self.value else ""
         if self.kind == "unread":
             return Filter(unread=True)

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from textual.message import Message
 
 if TYPE_CHECKING:
+    from reader.library.index import ArticleRow
     from reader.library.model import RefreshReport
     from reader.tui.backend import ListFilter
     from reader.tui.widgets.article_list import Snippet
@@ -98,6 +99,8 @@ class SearchDone(WorkerMessage):
     pending: int = 0
     """Articles not yet in the full-text index (the full-text pass is still running)."""
     articles: int = 0
+    positions: list[int] | None = None
+    """With duplicates hidden: each shown id's position among all the hits (for snippets)."""
 
 
 @dataclass
@@ -113,3 +116,13 @@ class MarkedAllRead(WorkerMessage):
     """``mark all read`` finished."""
 
     count: int
+
+
+@dataclass
+class RelatedLoaded(WorkerMessage):
+    """An article's related articles and other sources (posted to the related screen)."""
+
+    article_id: int
+    related: list[ArticleRow]
+    duplicates: list[ArticleRow]
+    error: str | None = None

@@ -19,6 +19,8 @@ if TYPE_CHECKING:
 
 UNREAD_MARK = "●"
 STAR_MARK = "★"
+DUPS_MARK = "×"
+"""Before a story's group size (``×3``: the same story from three sources)."""
 DATE_WIDTH = 10
 SHORT_DATE_WIDTH = 8
 
@@ -57,7 +59,8 @@ def source_of(row: ArticleRow) -> str:
 
 
 def row_text(row: ArticleRow, width: int, styles: dict[str, Style]) -> Text:
-    """One list row: marks, date, title, source, fitted to ``width`` cells."""
+    """One list row: marks, date, title (``×N`` after it for a story's N copies), source,
+    fitted to ``width`` cells."""
     text = Text(no_wrap=True, overflow="crop", end="")
     if width <= 0:
         return text
@@ -77,8 +80,15 @@ def row_text(row: ArticleRow, width: int, styles: dict[str, Style]) -> Text:
         used += date_width + 1
     source_width = min(20, max(8, width // 4)) if show_source else 0
     title_width = max(0, width - used - (source_width + 2 if show_source else 0))
+    dups = getattr(row, "dups", 1)
+    marker = f" {DUPS_MARK}{dups}" if dups > 1 else ""
+    if marker and cell_len(marker) > title_width // 2:
+        marker = ""  # too narrow: the title matters more
     title_style = styles.get("title_unread" if unread else "title")
+    title_width -= cell_len(marker)
     text.append(fit(one_line(row.title) or "(untitled)", title_width), title_style)
+    if marker:
+        text.append(marker, styles.get("dups"))
     if show_source:
         text.append("  ")
         text.append(fit(source_of(row), source_width), styles.get("source"))

@@ -27,6 +27,7 @@ from reader.tui.session.reading import ReadingMixin
 from reader.tui.session.refresh import RefreshMixin
 from reader.tui.session.search import SearchMixin
 from reader.tui.session.status import StatusMixin
+from reader.tui.session.stories import StoriesMixin
 from reader.tui.widgets.article_list import ArticleList
 from reader.tui.widgets.article_view import ArticleView
 from reader.tui.widgets.category_tree import CategoryTree
@@ -43,6 +44,7 @@ class MainScreen(
     SearchMixin,
     ReadingMixin,
     ExternalMixin,
+    StoriesMixin,
     PanesMixin,
 ):
     """The reading screen: lays out the panes and routes their messages to the jobs."""
@@ -62,6 +64,8 @@ class MainScreen(
         Binding("t", "toggle_tree", "Tree", id="main.toggle_tree"),
         Binding("S", "cycle_sort", "Sort", show=False, id="main.sort"),
         Binding("u", "show_unread", "Unread/all", show=False, id="main.unread"),
+        Binding("D", "hide_duplicates", "Hide duplicates", show=False, id="main.hide_duplicates"),
+        Binding("R", "related", "Related articles", show=False, id="article.related"),
         Binding(
             "less_than_sign", "tree_narrower", "Narrower tree", show=False, id="main.tree_narrower"
         ),
@@ -111,6 +115,6 @@ class MainScreen(
         """Escape goes back (leaves search, then a filter); it never quits."""
         if self.search is not None:
             self.leave_search()
-        elif self.filter != ListFilter("all"):
+        elif self.filter.kind != "all":
             self.choose_filter(ListFilter("all"))
             self.category_tree.select_filter(ListFilter("all"))

@@ -44,6 +44,7 @@ class ScreenBase(Screen[None]):
     def __init__(self) -> None:
         super().__init__()
         self.filter = ListFilter("all")
+        self.hide_duplicates = False
         self.sort = "date"
         self.search_sort = "relevance"
         self.search: SearchState | None = None
@@ -106,6 +107,9 @@ class ScreenBase(Screen[None]):
     def run_search(self, query: str, *, keep: bool = False) -> None:
         raise NotImplementedError
 
+    def warm_search(self) -> None:
+        raise NotImplementedError
+
     def leave_search(self) -> None:
         raise NotImplementedError
 
@@ -125,6 +129,9 @@ class ScreenBase(Screen[None]):
         raise NotImplementedError
 
     def _set_reading(self, reading: bool) -> None:
+        raise NotImplementedError
+
+    def open_article(self, article_id: int) -> None:
         raise NotImplementedError
 
     def fit_tree(self) -> None:

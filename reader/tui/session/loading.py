@@ -62,6 +62,7 @@ class LoadingMixin(ScreenBase):
         if not self._counts_started:
             self._counts_started = True
             self.call_after_refresh(self.load_counts)
+            self.call_after_refresh(self.warm_search)
         if self.search is not None or event.list_filter != self.filter:
             return
         article_list = self.article_list

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from textual import on
 
 from reader.tui.backend import ListFilter
@@ -110,7 +112,7 @@ class PanesMixin(ScreenBase):
         if self.search is not None:
             self._clear_search_input()
         self.search = None
-        self.filter = list_filter
+        self.filter = replace(list_filter, hide_duplicates=self.hide_duplicates)
         self._update_titles()
         self.load_ids(list_filter, self.sort, None)
 
@@ -144,6 +146,6 @@ class PanesMixin(ScreenBase):
 
     def action_show_unread(self) -> None:
         """``u``: the Unread view, or back to all articles when it is shown."""
-        wanted = ListFilter("all") if self.filter == ListFilter("unread") else ListFilter("unread")
+        wanted = ListFilter("all") if self.filter.kind == "unread" else ListFilter("unread")
         self.choose_filter(wanted)
         self.category_tree.select_filter(wanted)

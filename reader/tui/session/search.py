@@ -15,6 +15,20 @@ from reader.tui.widgets.search_bar import SearchInput
 SEARCH_DEBOUNCE = 0.15
 
 
+def snippet_window(positions: list[int] | None, page: int) -> tuple[int, int]:
+    """``(offset, limit)`` among all hits that covers ``page`` of the shown ids.
+
+    ``positions`` (duplicates hidden) gives each shown id's place among all the hits;
+    without it the shown ids are all the hits.
+    """
+    if positions is None:
+        return page * PAGE_SIZE, PAGE_SIZE
+    chunk = positions[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
+    if not chunk:
+        return page * PAGE_SIZE, 0
+    return chunk[0], chunk[-1] - chunk[0] + 1
+
+
 class SearchMixin(ScreenBase):
     """``/`` opens the search bar; results replace the list until Escape."""
 
@@ -41,21 +55,40 @@ class SearchMixin(ScreenBase):
             return
         keep_id = self.article_list.cursor_id if keep and self.search is not None else None
         self.search_bar.show_count("searching…")
-        self._search_worker(query, self.search_sort, keep_id)
+        self._search_worker(query, self.search_sort, keep_id, self.hide_duplicates)
+
+    def warm_search(self) -> None:
+        """Load the folding tables in the background, so the first search does not wait."""
+        self._warm_folding()
+
+    @work(thread=True, exclusive=True, group="warm", description="load folding tables")
+    def _warm_folding(self) -> None:
+        from reader.library import fold
+
+        try:
+            fold.warm()
+        except Exception as exc:  # the first search builds them (and reports any failure)
+            self.log.error(f"folding tables: {exc!r}")
 
     @work(thread=True, exclusive=True, group="search", description="search")
-    def _search_worker(self, query: str, sort: str, keep_id: int | None) -> None:
+    def _search_worker(self, query: str, sort: str, keep_id: int | None, hide: bool) -> None:
         worker = get_current_worker()
         snippets: dict[int, Snippet] = {}
         incomplete = False
         pending = articles = 0
+        positions: list[int] | None = None
         try:
             with self.backend.worker_collection() as collection:
                 pending = collection.fts_pending()
                 articles = collection.count() if pending else 0
                 ids, terms, error = collection.search_ids(query, sort=sort)
+                hidden = collection.hidden_duplicates() if hide and ids else set()
+                if hidden:
+                    positions = [n for n, i in enumerate(ids) if i not in hidden]
+                    ids = [ids[n] for n in positions]
                 if ids and not worker.is_cancelled:
-                    result = collection.search(query, sort=sort, limit=PAGE_SIZE)
+                    offset, limit = snippet_window(positions, 0)
+                    result = collection.search(query, sort=sort, limit=offset + limit)
                     incomplete = bool(getattr(result, "incomplete", False))
                     snippets = {
                         h.row.id: Snippet(h.snippet, tuple(h.highlights)) for h in result.hits
@@ -75,6 +108,7 @@ class SearchMixin(ScreenBase):
                     incomplete or pending > 0,
                     pending,
                     articles,
+                    positions,
                 )
             )
 
@@ -85,8 +119,10 @@ class SearchMixin(ScreenBase):
             return  # typed on; a newer search is coming
         self.search = SearchState(query, event.terms, len(ids), error, event.pending)
 
+        positions = event.positions
+
         def request_snippets(page: int) -> None:
-            self._load_snippets(query, sort, page)
+            self._load_snippets(query, sort, *snippet_window(positions, page))
 
         source = ListSource(
             ids,
@@ -120,12 +156,12 @@ class SearchMixin(ScreenBase):
         self._update_titles()
 
     @work(thread=True, group="snippets", description="snippets")
-    def _load_snippets(self, query: str, sort: str, page: int) -> None:
+    def _load_snippets(self, query: str, sort: str, offset: int, limit: int) -> None:
+        if limit <= 0:
+            return
         try:
             with self.backend.worker_collection() as collection:
-                result = collection.search(
-                    query, sort=sort, limit=PAGE_SIZE, offset=page * PAGE_SIZE
-                )
+                result = collection.search(query, sort=sort, limit=limit, offset=offset)
         except Exception as exc:
             self.log.error(f"snippets failed: {exc!r}")
             return

@@ -32,5 +32,7 @@ class StatusMixin(ScreenBase):
         left = Text(f"{self.article_list.count:,} shown · {counts.total:,} articles · ")
         left.append(f"{counts.unread:,} unread", style="bold" if counts.unread else "")
         left.append(f" · {counts.starred:,} starred")
+        if self.hide_duplicates:
+            left.append(" · duplicates hidden", style="italic")
         self.status.set_left(left)
         self.status.set_right(self.index_status)
