@@ -45,7 +45,7 @@ _MARK_RE = re.compile("\ue0f0(\\d+)\ue0f1")
 _NOT_LANG = frozenset({"highlight", "plain", "plaintext", "text", "nohighlight", "hljs", "chroma"})
 
 
-def _language(root) -> str:  # type: ignore[no-untyped-def]
+def _language(root) -> str:
     """The language named on the root or any element inside it, else ''."""
     for node in [root, *root.css("[class], [data-lang]")]:
         cls = node.attributes.get("class") or ""
@@ -62,7 +62,7 @@ def _markup_text(markup: str) -> str:
     return html.unescape(_TAG.sub("", _BR.sub("\n", markup)))
 
 
-def _code(root) -> str:  # type: ignore[no-untyped-def]
+def _code(root) -> str:
     """The source text inside ``root`` with gutters and captions removed."""
     for gutter in root.css(_GUTTERS):
         gutter.decompose()
@@ -111,7 +111,7 @@ def normalize_code_blocks(markup: str) -> str:
     return _MARK_RE.sub(lambda m: blocks[int(m.group(1))], out)
 
 
-def _ancestors(node):  # type: ignore[no-untyped-def]
+def _ancestors(node):
     parent = node.parent
     while parent is not None and parent.tag not in ("body", "html"):
         yield parent

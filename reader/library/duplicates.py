@@ -101,7 +101,7 @@ def _permutations() -> Any:
 
 
 def _minhash(values: Any = None) -> Any:
-    from datasketch import MinHash  # type: ignore[import-untyped]
+    from datasketch import MinHash
 
     return MinHash(
         num_perm=NUM_PERM,
@@ -172,7 +172,7 @@ class DuplicateIndex:
     """Signatures in an LSH plus, per MinHash slot, how many articles hold each value."""
 
     def __init__(self) -> None:
-        from datasketch import MinHashLSH  # type: ignore[import-untyped]
+        from datasketch import MinHashLSH
 
         self._lsh = MinHashLSH(threshold=LSH_THRESHOLD, num_perm=NUM_PERM)
         self._ids: list[int] = []

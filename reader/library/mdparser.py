@@ -86,7 +86,7 @@ class _CjkStateInline(StateInline):
 
 
 class _CjkParserInline(ParserInline):
-    def parse(self, src, md, env, outTokens):  # type: ignore[no-untyped-def]
+    def parse(self, src, md, env, outTokens):
         state = _CjkStateInline(src, md, env, outTokens)
         self.tokenize(state)
         for rule in self.ruler2.getRules(""):
@@ -106,7 +106,7 @@ def markdown_parser() -> MarkdownIt:
     return md
 
 
-def _softbreak(renderer, tokens, idx, options, env) -> str:  # type: ignore[no-untyped-def]
+def _softbreak(renderer, tokens, idx, options, env) -> str:
     """Markdown source line breaks: nothing between two CJK characters, else a newline."""
     before = tokens[idx - 1].content[-1:] if idx > 0 else ""
     after = tokens[idx + 1].content[:1] if idx + 1 < len(tokens) else ""

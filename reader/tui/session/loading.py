@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, cast
+
 from textual import on, work
 from textual.worker import get_current_worker
 
@@ -10,6 +12,9 @@ from reader.tui.backend import ListFilter
 from reader.tui.session.base import ScreenBase
 from reader.tui.widgets.article_list import ListSource
 from reader.tui.widgets.category_tree import CategoryTree, Counts
+
+if TYPE_CHECKING:
+    from reader.library.records import FacetKind
 
 
 class LoadingMixin(ScreenBase):
@@ -36,7 +41,9 @@ class LoadingMixin(ScreenBase):
         worker = get_current_worker()
         try:
             with self.backend.worker_collection() as collection:
-                ids = collection.ids(**list_filter.ids_kwargs(), sort=sort)
+                ids = collection.ids(
+                    **list_filter.ids_kwargs(), sort="title" if sort == "title" else "date"
+                )
         except Exception as exc:
             self.post_message(msg.LoadFailed(f"Could not read the index: {exc}", then="counts"))
             return
@@ -83,7 +90,7 @@ class LoadingMixin(ScreenBase):
                     unread=collection.count(unread=True),
                     starred=collection.count(starred=True),
                     categories=collection.category_counts(),
-                    facets={kind: collection.facet_counts(kind) for kind in facets},
+                    facets={kind: collection.facet_counts(_facet(kind)) for kind in facets},
                 )
         except Exception as exc:
             self.post_message(msg.LoadFailed(f"Could not count articles: {exc}", then="refresh"))
@@ -117,3 +124,10 @@ class LoadingMixin(ScreenBase):
     def _apply_facet(self, event: msg.FacetLoaded) -> None:
         self.category_tree.set_facet(event.kind, event.values)
         self.call_after_refresh(self.fit_tree)
+
+
+def _facet(kind: str) -> FacetKind:
+    """A facet name from the tree, checked (the tree only offers these three)."""
+    if kind not in ("author", "tag", "month"):
+        raise ValueError(f"unknown facet {kind!r}")
+    return cast("FacetKind", kind)

@@ -80,7 +80,7 @@ class PanesMixin(ScreenBase):
         if not panes:
             return
         focused = self.focused
-        index = panes.index(focused) if focused in panes else -1  # type: ignore[arg-type]
+        index = panes.index(focused) if focused in panes else -1
         self.set_focus(panes[(index + step) % len(panes)])
 
     def action_focus_next_pane(self) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.text import Text
 from textual import on, work
 from textual.widgets import Input
@@ -11,6 +13,9 @@ from reader.tui import messages as msg
 from reader.tui.session.base import ScreenBase, SearchState
 from reader.tui.widgets.article_list import PAGE_SIZE, ListSource, Snippet
 from reader.tui.widgets.search_bar import SearchInput
+
+if TYPE_CHECKING:
+    from reader.library.records import SearchSort
 
 SEARCH_DEBOUNCE = 0.15
 
@@ -81,14 +86,14 @@ class SearchMixin(ScreenBase):
             with self.backend.worker_collection() as collection:
                 pending = collection.fts_pending()
                 articles = collection.count() if pending else 0
-                ids, terms, error = collection.search_ids(query, sort=sort)
+                ids, terms, error = collection.search_ids(query, sort=_sort(sort))
                 hidden = collection.hidden_duplicates() if hide and ids else set()
                 if hidden:
                     positions = [n for n, i in enumerate(ids) if i not in hidden]
                     ids = [ids[n] for n in positions]
                 if ids and not worker.is_cancelled:
                     offset, limit = snippet_window(positions, 0)
-                    result = collection.search(query, sort=sort, limit=offset + limit)
+                    result = collection.search(query, sort=_sort(sort), limit=offset + limit)
                     incomplete = bool(getattr(result, "incomplete", False))
                     snippets = {
                         h.row.id: Snippet(h.snippet, tuple(h.highlights)) for h in result.hits
@@ -161,7 +166,7 @@ class SearchMixin(ScreenBase):
             return
         try:
             with self.backend.worker_collection() as collection:
-                result = collection.search(query, sort=sort, limit=limit, offset=offset)
+                result = collection.search(query, sort=_sort(sort), limit=limit, offset=offset)
         except Exception as exc:
             self.log.error(f"snippets failed: {exc!r}")
             return
@@ -206,3 +211,8 @@ class SearchMixin(ScreenBase):
         search_input = self.search_bar.input
         with search_input.prevent(Input.Changed):
             search_input.value = ""
+
+
+def _sort(sort: str) -> SearchSort:
+    """The search order the library takes ("relevance" unless "date")."""
+    return "date" if sort == "date" else "relevance"

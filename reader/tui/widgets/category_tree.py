@@ -269,7 +269,7 @@ class CategoryTree(Tree[NodeData]):
     def on_tree_node_expanded(self, event: Tree.NodeExpanded[NodeData]) -> None:
         data = event.node.data
         if isinstance(data, FacetGroup) and data.kind not in self._facet_values:
-            event.node.add_leaf(Text("loading…", style="dim"), None)  # type: ignore[arg-type]
+            event.node.add_leaf(Text("loading…", style="dim"), None)
             self.post_message(self.FacetWanted(data.kind))
 
     def action_to_list(self) -> None:
