@@ -67,15 +67,15 @@ def _line(row: ArticleRow) -> str:
 
 
 def _dump(data: Any) -> None:
-    from reader import cli
+    from reader import cli_support
 
-    cli._dump(data)
+    cli_support.dump(data)
 
 
 def cmd_duplicates(args: argparse.Namespace) -> int:
-    from reader import cli
+    from reader import cli_support
 
-    collection = cli._open(args)
+    collection = cli_support.open_collection(args)
     try:
         groups = collection.duplicate_groups()
     finally:
@@ -95,15 +95,15 @@ def cmd_duplicates(args: argparse.Namespace) -> int:
 
 
 def cmd_related(args: argparse.Namespace) -> int:
-    from reader import cli
+    from reader import cli_support
 
     if not args.file.is_file():
-        raise cli.UsageError(f"{args.file}: no such file")
-    collection = cli._open(args)
+        raise cli_support.UsageError(f"{args.file}: no such file")
+    collection = cli_support.open_collection(args)
     try:
         id_ = collection.id_for_path(args.file)
         if id_ is None:
-            raise cli.UsageError(
+            raise cli_support.UsageError(
                 f"{args.file}: not an article of the collection (give its folder as PATH)"
             )
         rows = collection.related(id_, max(0, args.limit))

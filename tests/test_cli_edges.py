@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from conftest import write_post
 
-from reader.cli import LateProgress
+from reader.cli_progress import LateProgress
 from reader.library.model import Progress
 
 
