@@ -209,6 +209,9 @@ def _tui_parser() -> argparse.ArgumentParser:
         "paths", nargs="*", type=Path, metavar="PATH", help="collection folders or files"
     )
     parser.add_argument("--no-mouse", action="store_true", help="turn off mouse support")
+    parser.add_argument(
+        "--no-watch", action="store_true", help="do not watch the collections for changes"
+    )
     parser.add_argument("--theme", help="Textual theme name (e.g. textual-dark, textual-ansi)")
     _common(parser)
     return parser
@@ -669,6 +672,8 @@ def _cmd_tui(args: argparse.Namespace) -> int:
     roots = _roots(args, config)
     if args.theme:
         config.theme = args.theme
+    if args.no_watch:
+        config.watch = False
     from reader.tui.app import run_app, validate_keymap
 
     try:
