@@ -274,6 +274,8 @@ def _cmd_tui(args: argparse.Namespace) -> int:
     roots = roots_of(args, config)
     if args.theme:
         config.theme = args.theme
+    if args.no_watch:
+        config.watch = False
     from reader.tui.app import run_app, validate_keymap
 
     try:

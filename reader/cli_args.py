@@ -136,6 +136,9 @@ def tui_parser() -> argparse.ArgumentParser:
         "paths", nargs="*", type=Path, metavar="PATH", help="collection folders or files"
     )
     parser.add_argument("--no-mouse", action="store_true", help="turn off mouse support")
+    parser.add_argument(
+        "--no-watch", action="store_true", help="do not watch the collections for changes"
+    )
     parser.add_argument("--theme", help="Textual theme name (e.g. textual-dark, textual-ansi)")
     common(parser)
     return parser

@@ -4,6 +4,7 @@
 collections = ["~/news", "~/blog/content"]
 theme = "textual-dark"      # any Textual theme name, or "ansi" for the terminal's own palette
 mouse = true
+watch = true                # the TUI shows new, changed and deleted articles live
 
 [keymap]                    # action id = "comma,separated,keys"
 "list.down" = "j,down"
@@ -37,6 +38,8 @@ class Config:
     mouse: bool = True
     keymap: dict[str, str] = field(default_factory=dict)
     path: Path | None = None
+    watch: bool = True
+    """The TUI watches the collections for changes (``--no-watch`` turns it off)."""
 
 
 def load_config(path: Path | None = None) -> Config:
@@ -71,13 +74,17 @@ def _from_dict(data: dict[str, object], path: Path) -> Config:
     if not isinstance(mouse, bool):
         raise ConfigError(f"{path}: 'mouse' must be true or false")
     config.mouse = mouse
+    watch = data.get("watch", True)
+    if not isinstance(watch, bool):
+        raise ConfigError(f"{path}: 'watch' must be true or false")
+    config.watch = watch
     keymap = data.get("keymap", {})
     if not isinstance(keymap, dict) or not all(
         isinstance(k, str) and isinstance(v, str) for k, v in keymap.items()
     ):
         raise ConfigError(f"{path}: [keymap] must map action ids to key strings")
     config.keymap = dict(keymap)
-    unknown = set(data) - {"collections", "theme", "mouse", "keymap"}
+    unknown = set(data) - {"collections", "theme", "mouse", "watch", "keymap"}
     if unknown:
         raise ConfigError(f"{path}: unknown setting(s): {', '.join(sorted(unknown))}")
     return config

@@ -9,8 +9,9 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from conftest import write_post
+from textual.app import App
 from textual.pilot import Pilot
-from textual.worker import WorkerCancelled
+from textual.worker import Worker, WorkerCancelled
 
 from reader.config import Config
 from reader.tui.app import ReaderApp
@@ -23,7 +24,13 @@ def make_app(roots: Iterable[Path] | Path, **config: object) -> ReaderApp:
     """A ReaderApp on ``roots`` with a Config built from keyword arguments."""
     if isinstance(roots, Path):
         roots = [roots]
+    config.setdefault("watch", False)  # the live tests turn it on (test_tui_live.py)
     return ReaderApp(list(roots), config=Config(**config))  # type: ignore[arg-type]
+
+
+def busy_workers(app: App[object]) -> list[Worker[object]]:
+    """Running workers, but not the collection watcher (it runs as long as the screen)."""
+    return [w for w in app.workers if w.is_running and w.group != "watch"]
 
 
 async def settle(pilot: Pilot, *, timeout: float = 30.0) -> None:
@@ -34,12 +41,15 @@ async def settle(pilot: Pilot, *, timeout: float = 30.0) -> None:
     while True:
         await pilot.pause()
         # An exclusive worker replaced by a newer one is cancelled: wait for that one.
-        with contextlib.suppress(WorkerCancelled):
-            await app.workers.wait_for_complete()
+        # (Never pass an empty list: ``wait_for_complete([])`` waits for every worker.)
+        busy = busy_workers(app)
+        if busy:
+            with contextlib.suppress(WorkerCancelled):
+                await app.workers.wait_for_complete(busy)
         await pilot.pause()
-        if not any(w.is_running for w in app.workers) and loop.time() < deadline:
+        if not busy_workers(app) and loop.time() < deadline:
             await pilot.pause()
-            if not any(w.is_running for w in app.workers):
+            if not busy_workers(app):
                 return
         if loop.time() >= deadline:
             raise TimeoutError("workers still running")

@@ -115,6 +115,7 @@ class ReaderApp(App[int]):
         main = self.main
         if main is not None:
             main.save_position()
+            main.stop_watching()
         self.exit(128 + signum)
 
     async def on_event(self, event: events.Event) -> None:
@@ -166,6 +167,7 @@ class ReaderApp(App[int]):
         main = self.main
         if main is not None:
             main.save_position()
+            main.stop_watching()
         self.exit(0)
 
     def action_help(self) -> None:

@@ -126,3 +126,26 @@ class RelatedLoaded(WorkerMessage):
     related: list[ArticleRow]
     duplicates: list[ArticleRow]
     error: str | None = None
+
+
+@dataclass
+class WatchReady(WorkerMessage):
+    """The collection watcher is set up: changes from now on are reported."""
+
+
+@dataclass
+class WatchUnavailable(WorkerMessage):
+    """The roots cannot be watched (or watching is off): refresh periodically instead."""
+
+    reason: str
+    announce: bool = True
+    """Say so in the status line (not when the user turned watching off)."""
+
+
+@dataclass
+class FilesChanged(WorkerMessage):
+    """One batch of changes under the roots (hidden and editor files left out)."""
+
+    count: int
+    edited: bool = False
+    """An article was rewritten in place: only a full walk notices that."""

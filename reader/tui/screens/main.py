@@ -28,6 +28,7 @@ from reader.tui.session.refresh import RefreshMixin
 from reader.tui.session.search import SearchMixin
 from reader.tui.session.status import StatusMixin
 from reader.tui.session.stories import StoriesMixin
+from reader.tui.session.watch import WatchMixin
 from reader.tui.widgets.article_list import ArticleList
 from reader.tui.widgets.article_view import ArticleView
 from reader.tui.widgets.category_tree import CategoryTree
@@ -46,6 +47,7 @@ class MainScreen(
     ExternalMixin,
     StoriesMixin,
     PanesMixin,
+    WatchMixin,
 ):
     """The reading screen: lays out the panes and routes their messages to the jobs."""
 
@@ -106,6 +108,9 @@ class MainScreen(
         self.reader_app.keys_ready()  # keys typed before now go to the list, in order
         # First the list, then the counts, then the refresh (see LoadingMixin).
         self.load_list()
+
+    def on_unmount(self) -> None:
+        self.stop_watching()  # the watcher thread ends now: the app never waits on it
 
     def on_resize(self, event: events.Resize) -> None:
         self._apply_layout()

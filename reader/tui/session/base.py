@@ -104,6 +104,15 @@ class ScreenBase(Screen[None]):
     def start_refresh(self) -> None:
         raise NotImplementedError
 
+    def live_refresh(self, *, full: bool = False) -> None:
+        raise NotImplementedError
+
+    def start_full_walk(self) -> None:
+        raise NotImplementedError
+
+    def start_watching(self) -> None:
+        raise NotImplementedError
+
     def run_search(self, query: str, *, keep: bool = False) -> None:
         raise NotImplementedError
 

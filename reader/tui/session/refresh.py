@@ -13,7 +13,7 @@ from reader.tui import messages as msg
 from reader.tui.session.base import ScreenBase
 
 if TYPE_CHECKING:
-    from reader.library.model import Progress
+    from reader.library.model import Progress, RefreshReport
 
 PHASE_LABELS = {"scan": "scanning", "parse": "indexing", "write": "building search index"}
 
@@ -39,22 +39,73 @@ class RefreshMixin(ScreenBase):
     _last_partial_load = 0.0
     _phase = ""
     _phase_started = 0.0
+    _refresh_kind = ""
+    """What the running refresh is: "start" (start-up or ``r``), "live" or "walk"."""
+    _live_pending = False
+    _live_full = False
+    _walk_wanted = False
+    _walk_started = False
 
     def start_refresh(self) -> None:
         """Incremental re-index in the background (start-up and ``r``)."""
         if self.indexing:
-            self.notify("Already indexing.")
+            if self._refresh_kind == "start":
+                self.notify("Already indexing.")
+            else:  # a live refresh or the background walk: ``r`` runs next
+                self._live_pending = True
             return
+        self._begin_refresh("start")
+
+    def live_refresh(self, *, full: bool = False) -> None:
+        """Files changed (or the periodic check): one quick refresh, coalesced with the
+        running one (a batch during a refresh queues one more; never two at once)."""
+        if self.indexing:
+            self._live_pending = True
+            self._live_full = self._live_full or full
+            if self._refresh_kind == "walk" and not full:
+                # The background walk can take seconds at 100k: the change first.
+                self._walk_wanted = True
+                self._live_pending = self._live_full = False
+                self._begin_refresh("live")
+            return
+        self._begin_refresh("live", full=full)
+
+    def start_full_walk(self) -> None:
+        """Stat every file once, in the background, after start (in-place edits)."""
+        if self._walk_started:
+            return
+        self._walk_started = True
+        if self.indexing:
+            self._walk_wanted = True
+        else:
+            self._begin_refresh("walk", full=True)
+
+    def _begin_refresh(self, kind: str, *, full: bool = False) -> None:
         self.indexing = True
+        self._refresh_kind = kind
         self._first_index = False
         self._list_ready_loaded = False
         self._last_partial_load = 0.0
-        self.index_status = Text("checking for changes…")
-        self._update_status()
-        self._refresh_worker()
+        if kind == "start":
+            self.index_status = Text("checking for changes…")
+            self._update_status()
+        self._refresh_worker(full)
+
+    def _next_refresh(self) -> None:
+        """After a refresh: start watching (once), then what was queued meanwhile."""
+        self.start_watching()
+        if self.indexing:
+            return
+        if self._live_pending:
+            full = self._live_full
+            self._live_pending = self._live_full = False
+            self._begin_refresh("live", full=full)
+        elif self._walk_wanted:
+            self._walk_wanted = False
+            self._begin_refresh("walk", full=True)
 
     @work(thread=True, exclusive=True, group="refresh", description="refresh index")
-    def _refresh_worker(self) -> None:
+    def _refresh_worker(self, full: bool = False) -> None:
         worker = get_current_worker()
         last_phase = ""
         last_time = 0.0
@@ -74,7 +125,7 @@ class RefreshMixin(ScreenBase):
             with self.backend.worker_collection() as collection:
                 if collection.count() == 0:
                     self.post_message(msg.IndexEmpty())
-                report = collection.refresh(progress)
+                report = collection.refresh(progress, full=full)
         except RefreshCancelled:
             return
         except Exception as exc:
@@ -91,8 +142,8 @@ class RefreshMixin(ScreenBase):
     @on(msg.IndexProgress)
     def _on_progress(self, event: msg.IndexProgress) -> None:
         phase, done, total = event.phase, event.done, event.total
-        if phase == "done":
-            return
+        if phase == "done" or (phase == "scan" and self._refresh_kind != "start"):
+            return  # live refreshes and the background walk are quiet until there is work
         label = PHASE_LABELS.get(phase, phase)
         now = time.monotonic()
         if phase != self._phase:
@@ -121,25 +172,19 @@ class RefreshMixin(ScreenBase):
         report = event.report
         self.indexing = False
         self.status.hide_progress()
-        changes = []
-        if report.added:
-            changes.append(f"+{report.added:,}")
-        if report.updated:
-            changes.append(f"~{report.updated:,}")
-        if report.removed:
-            changes.append(f"−{report.removed:,}")
-        text = f"{report.articles:,} indexed"
-        if changes:
-            text += " (" + " ".join(changes) + ")"
-        if report.skipped:
-            text += f", {len(report.skipped):,} skipped"
-        self.index_status = Text(text)
+        if self._refresh_kind == "start" or report.skipped:
+            self.index_status = Text(refreshed_text(report))
+        elif report.added or report.updated or report.removed:
+            self.index_status = Text(live_text(report))
+        elif self.index_status.plain.startswith(tuple(PHASE_LABELS.values())):
+            self.index_status = Text(refreshed_text(report))  # no leftover progress
         self._update_status()
         if report.added or report.updated or report.removed or self._first_index:
             self.load_list()
             self.load_counts()
         elif self.search is not None and self.search.pending:
             self.load_list()  # the search ran on a partial index: run it on the whole
+        self._next_refresh()
 
     @on(msg.RefreshFailed)
     def _on_refresh_failed(self, event: msg.RefreshFailed) -> None:
@@ -147,4 +192,35 @@ class RefreshMixin(ScreenBase):
         self.status.hide_progress()
         self.index_status = Text(f"indexing failed: {event.message}", style="red")
         self._update_status()
-        self.notify(f"Indexing failed: {event.message}", severity="error", markup=False)
+        if self._refresh_kind == "start":
+            self.notify(f"Indexing failed: {event.message}", severity="error", markup=False)
+        self._next_refresh()
+
+
+def refreshed_text(report: RefreshReport) -> str:
+    """``1,204 indexed (+3 ~1 −2), 4 skipped`` after the start-up refresh or ``r``."""
+    changes = []
+    if report.added:
+        changes.append(f"+{report.added:,}")
+    if report.updated:
+        changes.append(f"~{report.updated:,}")
+    if report.removed:
+        changes.append(f"−{report.removed:,}")
+    text = f"{report.articles:,} indexed"
+    if changes:
+        text += " (" + " ".join(changes) + ")"
+    if report.skipped:
+        text += f", {len(report.skipped):,} skipped"
+    return text
+
+
+def live_text(report: RefreshReport) -> str:
+    """``+3 new · ~1 changed · −1 removed`` after a change seen while the app runs."""
+    changes = []
+    if report.added:
+        changes.append(f"+{report.added:,} new")
+    if report.updated:
+        changes.append(f"~{report.updated:,} changed")
+    if report.removed:
+        changes.append(f"−{report.removed:,} removed")
+    return " · ".join(changes)
