@@ -116,4 +116,3 @@ def _ancestors(node):
     while parent is not None and parent.tag not in ("body", "html"):
         yield parent
         parent = parent.parent
-
