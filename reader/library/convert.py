@@ -9,6 +9,10 @@ even next to CJK punctuation; ``<br>`` becomes a backslash hard break; code bloc
 html2text does the heavy lifting. :class:`_Converter` intercepts links, images, emphasis,
 tables, ``<pre>`` and unwanted elements and writes private-use sentinel characters that
 :func:`_finish` turns into the final syntax once the whole text is known.
+
+(About 570 lines, kept whole on purpose: the converter subclass and :func:`_finish` share
+the sentinel protocol, which is private to this module; generator code blocks are normalised
+before it, in :mod:`.codeblocks`, and the Markdown parser set-up lives in :mod:`.mdparser`.)
 """
 
 from __future__ import annotations

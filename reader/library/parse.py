@@ -3,6 +3,10 @@
 Only files that cannot be articles raise :class:`SkipFile`; every other problem (broken front
 matter, odd values, a body the converter chokes on) is recovered from and recorded as a short
 warning on the article.
+
+(About 580 lines, kept whole on purpose: the metadata normalisation — titles and their
+fallbacks, dates and their fallbacks, categories, tags, authors, URLs — is one set of rules
+over one front-matter dict; split across modules, each rule would need the others' helpers.)
 """
 
 from __future__ import annotations
