@@ -5,6 +5,7 @@ collections = ["~/news", "~/blog/content"]
 theme = "textual-dark"      # any Textual theme name, or "ansi" for the terminal's own palette
 mouse = true
 watch = true                # the TUI shows new, changed and deleted articles live
+tree_width = 30             # category pane width in cells (default: fits its content)
 
 [keymap]                    # action id = "comma,separated,keys"
 "list.down" = "j,down"
@@ -40,6 +41,8 @@ class Config:
     path: Path | None = None
     watch: bool = True
     """The TUI watches the collections for changes (``--no-watch`` turns it off)."""
+    tree_width: int | None = None
+    """Category pane width in cells at start (``<``/``>`` still resize it); None: fit."""
 
 
 def load_config(path: Path | None = None) -> Config:
@@ -78,13 +81,21 @@ def _from_dict(data: dict[str, object], path: Path) -> Config:
     if not isinstance(watch, bool):
         raise ConfigError(f"{path}: 'watch' must be true or false")
     config.watch = watch
+    tree_width = data.get("tree_width")
+    if tree_width is not None and (
+        isinstance(tree_width, bool)
+        or not isinstance(tree_width, int)
+        or not 12 <= tree_width <= 200
+    ):
+        raise ConfigError(f"{path}: 'tree_width' must be a whole number from 12 to 200")
+    config.tree_width = tree_width
     keymap = data.get("keymap", {})
     if not isinstance(keymap, dict) or not all(
         isinstance(k, str) and isinstance(v, str) for k, v in keymap.items()
     ):
         raise ConfigError(f"{path}: [keymap] must map action ids to key strings")
     config.keymap = dict(keymap)
-    unknown = set(data) - {"collections", "theme", "mouse", "watch", "keymap"}
+    unknown = set(data) - {"collections", "theme", "mouse", "watch", "tree_width", "keymap"}
     if unknown:
         raise ConfigError(f"{path}: unknown setting(s): {', '.join(sorted(unknown))}")
     return config

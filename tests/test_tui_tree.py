@@ -6,6 +6,7 @@ from pathlib import Path
 
 from test_tui_support import make_app, screen_text, settle, write_post
 
+from reader.tui.session.panes import TREE_STEP
 from reader.tui.uistate import load_ui_state
 from reader.tui.widgets.article_list import ArticleList
 from reader.tui.widgets.article_view import ArticleView
@@ -73,3 +74,33 @@ async def test_empty_facets_are_hidden(tmp_path: Path) -> None:
         assert tree.node_for(FacetGroup("tag")) is None
         assert "By tag" not in screen_text(app)
         assert "(none)" not in screen_text(app)
+
+
+async def test_tree_width_from_the_config_file(tmp_path: Path) -> None:
+    """``tree_width`` in config.toml sets the pane at start (content alone would give 40)."""
+    config_file = tmp_path / "config.toml"
+    config_file.write_text("tree_width = 30\n", "utf-8")
+    from reader.config import load_config
+
+    config = load_config(config_file)
+    assert config.tree_width == 30
+    app = make_app(collection(tmp_path / "c"), tree_width=config.tree_width)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        tree = app.screen.query_one(CategoryTree)
+        assert tree.outer_size.width == 30
+        await pilot.press("greater_than_sign")
+        await pilot.pause()
+        assert tree.outer_size.width == 30 + TREE_STEP  # the keys still resize it
+
+
+def test_tree_width_in_the_config_file_is_checked(tmp_path: Path) -> None:
+    import pytest
+
+    from reader.config import ConfigError, load_config
+
+    config_file = tmp_path / "config.toml"
+    for bad in ("tree_width = 3", 'tree_width = "wide"', "tree_width = true"):
+        config_file.write_text(bad + "\n", "utf-8")
+        with pytest.raises(ConfigError, match="tree_width"):
+            load_config(config_file)

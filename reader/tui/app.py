@@ -74,6 +74,8 @@ class ReaderApp(App[int]):
         self.config = config or Config()
         self.keymap = validate_keymap(self.config.keymap)
         self.ui_state = load_ui_state()
+        if self.config.tree_width is not None:  # the config file wins at start; keys resize
+            self.ui_state.tree_width = self.config.tree_width
         self.initial_theme = self._resolve_theme(self.config.theme)
         saved = self.ui_state.theme
         if not self.config.theme and saved in THEMES:
