@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 from conftest import assert_search_ok
+from test_tui_support import settle as support_settle
 from textual.pilot import Pilot
 
 from .conftest import CONTROL, REPO, Hostile
@@ -26,17 +27,9 @@ HANG_GUARD = 600.0
 
 
 async def settle(pilot: Pilot, *, timeout: float = 60.0) -> None:
-    """Wait until no worker runs (refresh, list loads, article layout)."""
-    app = pilot.app
-    deadline = asyncio.get_running_loop().time() + timeout
-    while True:
-        await pilot.pause()
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-        if not any(w.is_running for w in app.workers):
-            return
-        if asyncio.get_running_loop().time() > deadline:
-            raise TimeoutError("workers still running")
+    """Wait until no worker runs (refresh, list loads, article layout); the collection
+    watcher runs as long as the screen and is not waited for (see test_tui_support)."""
+    await support_settle(pilot, timeout=timeout)
 
 
 async def wait_for(pilot: Pilot, condition: Callable[[], bool], *, timeout: float) -> None:
