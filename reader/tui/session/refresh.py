@@ -197,15 +197,19 @@ class RefreshMixin(ScreenBase):
         self._next_refresh()
 
 
+def _changes(report: RefreshReport, new: str, changed: str, removed: str) -> list[str]:
+    """The non-zero counts of a refresh, each with its sign and ``new``/… word appended."""
+    counts = (
+        ("+", report.added, new),
+        ("~", report.updated, changed),
+        ("−", report.removed, removed),
+    )
+    return [f"{sign}{n:,}{word}" for sign, n, word in counts if n]
+
+
 def refreshed_text(report: RefreshReport) -> str:
     """``1,204 indexed (+3 ~1 −2), 4 skipped`` after the start-up refresh or ``r``."""
-    changes = []
-    if report.added:
-        changes.append(f"+{report.added:,}")
-    if report.updated:
-        changes.append(f"~{report.updated:,}")
-    if report.removed:
-        changes.append(f"−{report.removed:,}")
+    changes = _changes(report, "", "", "")
     text = f"{report.articles:,} indexed"
     if changes:
         text += " (" + " ".join(changes) + ")"
@@ -216,11 +220,4 @@ def refreshed_text(report: RefreshReport) -> str:
 
 def live_text(report: RefreshReport) -> str:
     """``+3 new · ~1 changed · −1 removed`` after a change seen while the app runs."""
-    changes = []
-    if report.added:
-        changes.append(f"+{report.added:,} new")
-    if report.updated:
-        changes.append(f"~{report.updated:,} changed")
-    if report.removed:
-        changes.append(f"−{report.removed:,} removed")
-    return " · ".join(changes)
+    return " · ".join(_changes(report, " new", " changed", " removed"))
