@@ -515,3 +515,18 @@ def test_markdown_with_a_few_html_lists_is_not_taken_for_html() -> None:
     assert not _looks_like_html(body)
     md, _ = to_markdown(body)
     assert md.startswith("First paragraph of text.\n\nSecond one.")
+
+
+def test_code_block_opening_a_list_item_stays_one_code_block() -> None:
+    """``<li><pre>`` (Markdown: a list item starting with indented code) keeps its fence
+    after the marker and its lines inside the item, so nothing leaks as a literal fence."""
+    source = "* item\n\n  -      first(line)\n  -      second(line)\n"
+    md, _ = markdown_to_markdown(source)
+    assert "-       ```" not in md
+    from reader.render import layout_markdown
+
+    for width in (40, 60, 77):
+        lines = [line.plain for line in layout_markdown(md, width)]
+        assert not any(line.strip().endswith("```") for line in lines), lines
+        assert any("first(line)" in line for line in lines), lines
+        assert any("second(line)" in line for line in lines), lines

@@ -436,6 +436,42 @@ def _wrap_run(m: re.Match[str], mark: str) -> str:
     return _wrap_emphasis(m.group(1), mark)
 
 
+_FENCE_AFTER_MARKER = re.compile(
+    r"^(?P<lead>[ \t]*(?:[-*+]|\d{1,9}[.)])) +(?P<fence>`{3,})(?P<info>.*)$"
+)
+
+
+def _fence_after_marker(text: str) -> str:
+    """A ``<pre>`` that opens a list item comes out of html2text as ``-       ` + fence`` with its
+    lines and closing fence indented less than the item's content: CommonMark would read an
+    indented code block holding the fence and end the item. Put the fence one space after
+    the marker and indent the block to the item's content column."""
+    if "```" not in text:
+        return text
+    lines = text.split("\n")
+    i = 0
+    while i < len(lines):
+        m = _FENCE_AFTER_MARKER.match(lines[i])
+        end = None
+        if m:
+            fence = m.group("fence")
+            for j in range(i + 1, len(lines)):
+                if lines[j].lstrip().startswith(fence) and not lines[j].strip().strip("`"):
+                    end = j
+                    break
+        if m is None or end is None:
+            i += 1
+            continue
+        column = len(m.group("lead")) + 1
+        cut = len(lines[end]) - len(lines[end].lstrip())  # the indentation html2text gave
+        lines[i] = m.group("lead") + " " + fence + m.group("info")
+        for j in range(i + 1, end + 1):
+            body = lines[j][cut:] if lines[j][:cut].strip() == "" else lines[j].lstrip()
+            lines[j] = " " * column + body if body else ""
+        i = end + 1
+    return "\n".join(lines)
+
+
 def _finish(raw: str) -> str:
     text = raw.replace("\xa0", " ").replace("\u200b", "")
     text = _TABLE_RE.sub(lambda m: _table(m.group(1)), text)
@@ -450,7 +486,7 @@ def _finish(raw: str) -> str:
         if sentinel in text:
             text = text.replace(sentinel, esc)
     text = _SENTINEL_RE.sub("", text)
-    return clean_text(_tidy_lines(text))
+    return clean_text(_tidy_lines(_fence_after_marker(text)))
 
 
 # -- fallback ----------------------------------------------------------------------------
