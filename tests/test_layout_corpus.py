@@ -35,9 +35,9 @@ def test_checker_finds_each_fault() -> None:
 
 KNOWN_FAULT = pytest.mark.xfail(
     strict=True,
-    reason="open bug: a list item whose content starts with an indented code block (ruby "
-    "2005-07-01-xmlrpcipimethods-vulnerability.md) converts to '-       ```' and the fence "
-    "leaks as text",
+    reason="open: ruby 2005-07-01-xmlrpcipimethods-vulnerability.md at width 40 wraps the "
+    "literal text '--- ruby-1.8.2/…' after its '---', leaving a line that reads as a rule "
+    "(its leaked fence is fixed: test_convert)",
 )
 
 
