@@ -33,17 +33,9 @@ def test_checker_finds_each_fault() -> None:
     assert faults == {"closing": 1, "too_wide": 1, "literal_marks": 1, "split_word": 1}
 
 
-KNOWN_FAULT = pytest.mark.xfail(
-    strict=True,
-    reason="open: ruby 2005-07-01-xmlrpcipimethods-vulnerability.md at width 40 wraps the "
-    "literal text '--- ruby-1.8.2/…' after its '---', leaving a line that reads as a rule "
-    "(its leaked fence is fixed: test_convert)",
-)
-
-
 @pytest.mark.parametrize(
     "name",
-    ["seedlike", pytest.param("ruby-lang-news", marks=KNOWN_FAULT), "rust-blog-toml", "yihui-blog"],
+    ["seedlike", "ruby-lang-news", "rust-blog-toml", "yihui-blog"],
 )
 def test_no_layout_faults_on_corpus(corpora: Path, name: str) -> None:
     root = corpora / name

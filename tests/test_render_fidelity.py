@@ -240,6 +240,17 @@ def test_fixed_line_breaking_examples(width: int) -> None:
     assert all(wc_width(line) <= width for line in _wrap(tamil, width))
 
 
+@pytest.mark.parametrize("width", WIDTHS)
+def test_wrapping_never_leaves_a_line_that_reads_as_a_rule(width: int) -> None:
+    # ruby-lang-news 2005 xmlrpc post: a diff header as paragraph text wrapped after its ``---``.
+    path = "--- ruby-1.8.2/lib/xmlrpc/utils.rb.orig 2003-08-15 02:20:14.000000000 +0900"
+    for pad in range(1, width):
+        for text in ("x" * pad + " " + path, path, "说明" * pad + "。 ***", "a " * pad + "+++ b"):
+            lines = _wrap(text, width)
+            assert not any(_RULE_LINE.fullmatch(line) for line in lines), (width, lines)
+    assert _wrap(path, 38)[0] == "--- ruby-1.8.2/lib/xmlrpc/utils.rb.ori"
+
+
 def test_before_examples_broke_badly() -> None:
     # The old atoms let ``、`` (after a space) and ``。`` open a line at these widths.
     assert _wrap("精度包括 FP64 、 FP16 和 INT8 等等", 13)[1].startswith("FP64 、")
@@ -255,7 +266,9 @@ _PIECE = st.one_of(
     st.integers(1, 99).map(lambda n: f"[{n}] "),
     st.sampled_from([" [image: 图片] ", " [image] ", " [image: 600×400][2] "]),
     st.sampled_from(["https://example.org/a/b?c=1", "தமிழ்", "2003年", "（注）"]),
+    st.sampled_from([" --- ", "--- ", " ***", " === ", " +++ "]),
 )
+_RULE_LINE = re.compile(r"\s*(?:-{3,}|\*{3,}|={3,}|\+{3,})\s*")
 
 
 @settings(max_examples=300, deadline=None)
@@ -266,6 +279,8 @@ def test_line_breaking_properties(pieces: list[str], width: int) -> None:
     lines = _wrap(text, width)
     assert all(wc_width(line) <= width for line in lines)
     assert not any(line[:1] in CLOSING for line in lines[1:] if line), lines
+    if len(lines) > 1 and _RULE_LINE.fullmatch(text) is None:
+        assert not any(_RULE_LINE.fullmatch(line) for line in lines), lines
     # A Latin run (word, number, URL) that fits the width with its glued punctuation is never cut.
     for m in re.finditer(r"[^\s\u2e80-\uffff\[\]]+", text):  # markers may stand apart
         if wc_width(m.group()) + 6 <= width:

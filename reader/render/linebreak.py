@@ -50,8 +50,11 @@ _TAIL = (
     f"(?:[{_C}{_MOD}]|\\[\\d{{1,6}}\\]"
     f"|[ \\t\\u3000]+(?=[{_cls(c for c in CLOSING if c != '.')}]))*"  # type: ignore[arg-type]
 )
+_RULE_RUN = r"(?:-{3,}|\*{3,}|_{3,}|={3,}|\+{3,}|~{3,})"
 _ATOM = re.compile(
     f"(?P<sp>[ \\t\\u3000]+)"
+    # ``--- ruby-1.8.2/…`` wrapped after its ``---`` would leave a line that reads as a rule.
+    f"|(?P<rule>{_RULE_RUN}[ \\t]+(?:{_LATIN}*{_LATIN_END}|\\S){_TAIL})"
     f"|(?P<run>[{_O}]*(?P<letters>[{_HAN}]{{2,}}){_TAIL})"
     f"|[{_O}]*(?:[{_RI}]{{1,2}}|[{_WIDE}][{_MOD}]*(?:\\u200d\\S[{_MOD}]*)*"
     f"|{_LATIN}*{_LATIN_END}(?:(?<=\\d)[{_UNITS}])?|\\S){_TAIL}",
@@ -157,6 +160,43 @@ class _Filler:
                 self.flush()
 
 
+_RULE = re.compile(_RULE_RUN)
+
+
+def _last_break(plain: str, start: int, end: int) -> int:
+    """Where the last atom (or the last letter of a CJK run) of ``plain[start:end]`` begins."""
+    last = None
+    for m in _ATOM.finditer(plain, start, end):
+        if m.lastgroup != "sp":
+            last = m
+    if last is None:
+        return start
+    if last.lastgroup == "run" and last.end("letters") - 1 > last.start():
+        return last.end("letters") - 1
+    return last.start()
+
+
+def _no_lone_rules(plain: str, lines: list[tuple[int, int]], width: int) -> list[tuple[int, int]]:
+    """A wrapped line that is only ``---`` (or ``***``, ``===``…) reads as a rule: give it a word.
+
+    A rule-like run is glued to the word after it (``_ATOM``), so only a final one can be left
+    alone: the word before it moves down when it fits. A paragraph that is only a rule is kept.
+    """
+    if len(lines) < 2 or not any(_RULE.fullmatch(plain[s:e]) for s, e in lines):
+        return lines
+    out = list(lines)
+    for i, (s, e) in enumerate(out):
+        if not _RULE.fullmatch(plain[s:e]):
+            continue
+        if i > 0:
+            ps, pe = out[i - 1]
+            cut = _last_break(plain, ps, pe)
+            if cut > ps and cells(plain[cut:e]) <= width:
+                out[i - 1], out[i] = (ps, ps + len(plain[ps:cut].rstrip())), (cut, e)
+                continue
+    return [(s, e) for s, e in out if e > s]
+
+
 def wrap_plain(plain: str, width: int) -> list[tuple[int, int]]:
     """Line ranges ``(start, end)`` into ``plain`` (one line, no ``\\n``), each ≤ ``width`` cells.
 
@@ -183,9 +223,10 @@ def wrap_plain(plain: str, width: int) -> list[tuple[int, int]]:
     filler.flush()
     if not filler.lines:
         return [(0, 0)]
+    lines = _no_lone_rules(plain, filler.lines, width)
     # Safety net: grapheme rules may measure a joined line differently from its atoms.
     checked: list[tuple[int, int]] = []
-    for s, e in filler.lines:
+    for s, e in lines:
         if cells(plain[s:e]) <= width:
             checked.append((s, e))
         else:
