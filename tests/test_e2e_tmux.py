@@ -1,6 +1,7 @@
 """End to end: the installed ``newsreader`` in a real terminal (tmux), 80×24.
 
-Opens an article, searches 长沙, quits with q, and checks the screen text and that no
+Opens an article, searches 长沙, quits with q, follows files added and deleted while it runs,
+and checks the screen text and that no
 traceback appeared. Skipped only when ``tmux`` is not installed: without an installed
 ``newsreader`` script it runs ``python -m reader`` with the test's interpreter.
 """
@@ -20,7 +21,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from test_tui_support import REPO, copy_sample, small_collection
+from test_tui_support import REPO, copy_sample, small_collection, write_post
 
 pytestmark = pytest.mark.e2e
 
@@ -243,3 +244,27 @@ def test_hang_up_keeps_the_reading_position(tmp_path: Path, pane_factory) -> Non
     text = again.wait_for(lambda t: "q Back" in t and "第2篇的第" in t, "the article again")
     assert min(int(m) for m in re.findall(r"第2篇的第(\d+)段", text)) == first
     again.keys("q", "q")
+
+
+@pytest.mark.skipif(TMUX is None, reason="needs tmux")
+def test_live_collection_in_the_installed_app(tmp_path: Path, pane_factory) -> None:
+    """A scraper adds files and deletes one while the app runs: the list follows, no key."""
+    root = small_collection(tmp_path / "posts", 5)
+    pane = pane_factory(_command(root), _env())
+    pane.wait_for(lambda t: "5 indexed" in t and "All articles · 5" in t, "the first index")
+    # Newer than every post, so they head the newest-first list at the top of the screen.
+    for n in range(3):
+        write_post(
+            root, f"fresh-{n}.md", title=f"Fresh news {n}", date=f"2030-01-0{n + 1} 08:00:00"
+        )
+    text = pane.wait_for(
+        lambda t: "+3 new" in t and "All articles · 8" in t, "three new articles, no key pressed"
+    )
+    assert all(f"Fresh news {n}" in text for n in range(3)), text
+    (root / "fresh-1.md").unlink()
+    text = pane.wait_for(
+        lambda t: "All articles · 7" in t and "Fresh news 1" not in t, "the deleted one gone"
+    )
+    assert "Fresh news 0" in text and "Fresh news 2" in text
+    pane.keys("q")
+    assert "EXIT=0" in pane.wait_for(lambda t: "EXIT=" in t, "newsreader to exit")
