@@ -41,6 +41,7 @@ _LATIN_END = re.compile(r"[^\s\u2e80-\uffff]+$")  # the whole unbreakable Latin 
 _LATIN_START = re.compile(r"^[^\s\u2e80-\uffff]+")
 _MARKS = re.compile(r"\*\*[^*\s](?:[^*]*[^*\s])?\*\*|~~[^~\s](?:[^~]*[^~\s])?~~")
 _FENCE = re.compile(r"^\s*(?:`{3,}|~{3,})")
+_ESCAPED_RULE = re.compile(r"^[ \t>]*\\-\\?-\\?-", re.M)
 _GUTTER_ROW = re.compile(r"^\s*(\d{1,5})(?:\s|$)")  # "1" or "1  code", not "1. item"
 _ARTICLE_SUFFIXES = {".md", ".markdown", ".html", ".htm", ".txt"}
 
@@ -73,11 +74,26 @@ def _gutter_block(block: Sequence[str]) -> bool:
     return False
 
 
-def line_faults(lines: Sequence[Text], width: int, unwrapped: str) -> Counter[str]:
-    """Faults in already laid-out lines; ``unwrapped`` = the text laid out without breaks."""
+def _wrapped_here(prev: str, body: str, unwrapped: str) -> bool:
+    """Whether ``prev`` and ``body`` stand on one line of ``unwrapped`` (a break we made)."""
+    head, tail = body[:12], prev.rstrip()[-12:]
+    pattern = re.escape(tail) + r"[ \t\u3000]*" + re.escape(head)
+    return re.search(pattern, unwrapped) is not None
+
+
+def line_faults(
+    lines: Sequence[Text], width: int, unwrapped: str, *, literal_rules: bool = False
+) -> Counter[str]:
+    r"""Faults in already laid-out lines; ``unwrapped`` = the text laid out without breaks.
+
+    A line opening with closing punctuation counts only where the wrapping put the break
+    (a hard break in the source, ``亮。  \n……``, is the author's). A bare ``---`` line counts
+    unless ``literal_rules`` (the source writes ``\-\-\-``, an escaped rule, as text).
+    """
     faults: Counter[str] = Counter()
     code: list[str] = []
     prev: str | None = None
+    prev_body = ""
     for line in [*lines, Text("")]:
         plain = line.plain
         if wc_width(plain) > width:
@@ -93,11 +109,17 @@ def line_faults(lines: Sequence[Text], width: int, unwrapped: str) -> Counter[st
         lead = _PREFIX.match(prose)
         body = prose[len(lead.group(0)) if lead else 0 :]
         # Only a continuation line counts: a paragraph may itself begin with "……".
-        if prev is not None and body[:1] and body[:1] in _CLOSING and not _ITEM.match(prose):
+        if (
+            prev is not None
+            and body[:1]
+            and body[:1] in _CLOSING
+            and not _ITEM.match(prose)
+            and _wrapped_here(prev_body, body, unwrapped)
+        ):
             faults["closing"] += 1
         if _MARKS.search(body):
             faults["literal_marks"] += 1
-        if _FENCE.match(body) or "│ ```" in body or body.strip() == "---":
+        if _FENCE.match(body) or "│ ```" in body or (body.strip() == "---" and not literal_rules):
             faults["gutter"] += 1
         if prev is not None and body:
             # A split when the two halves stand together, without a space, in the unwrapped text.
@@ -108,6 +130,7 @@ def line_faults(lines: Sequence[Text], width: int, unwrapped: str) -> Counter[st
                 if la and lb and wc_width(la.group() + lb.group()) <= fits:
                     faults["split_word"] += 1
         prev = prose if body.strip() else None  # a blank quote line "▌" is blank too
+        prev_body = body
     return faults
 
 
@@ -119,9 +142,12 @@ def article_faults(path: Path, widths: Iterable[int]) -> Counter[str]:
         return Counter()
     wide = layout_article(article, 100_000)
     unwrapped = "\n".join(line.plain for line in wide)
+    source = path.read_bytes()[:5_000_000].decode("utf-8", "replace")
+    literal_rules = bool(_ESCAPED_RULE.search(source))
     total: Counter[str] = Counter()
     for width in widths:
-        total += line_faults(layout_article(article, width), width, unwrapped)
+        lines = layout_article(article, width)
+        total += line_faults(lines, width, unwrapped, literal_rules=literal_rules)
     return total
 
 

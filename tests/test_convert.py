@@ -530,3 +530,13 @@ def test_code_block_opening_a_list_item_stays_one_code_block() -> None:
         assert not any(line.strip().endswith("```") for line in lines), lines
         assert any("first(line)" in line for line in lines), lines
         assert any("second(line)" in line for line in lines), lines
+
+
+def test_inline_code_holding_backticks_keeps_its_delimiters() -> None:
+    # yihui-blog 2021 "unbalanced delimiters": html2text wrote one backtick on each side, so
+    # ```` ```{r} ```` came out as ````{r}` and read as a leaked fence.
+    source = "the delimiters ```` ```{r} ```` and ```` ``` ```` match; ``a`b`` and `x*y`"
+    md, _ = to_markdown(source, is_html=False)
+    assert md == "the delimiters ```` ```{r} ```` and ```` ``` ```` match; ``a`b`` and `x*y`"
+    html_md, _ = to_markdown("<p>run <code>``x``</code> or <kbd>Ctrl</kbd></p>", is_html=True)
+    assert html_md == "run ``` ``x`` ``` or `Ctrl`"

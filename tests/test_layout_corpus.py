@@ -29,8 +29,19 @@ def test_checker_finds_each_fault() -> None:
         Text("无性能S"),
         Text("LA保证"),
     ]
-    faults = line_faults(lines, 40, "无性能SLA保证")
+    unwrapped = (
+        "还有主打推理任务的 Goya / Greco 。\n" + "a" * 50 + "\n数据增长了**95%**。\n无性能SLA保证"
+    )
+    faults = line_faults(lines, 40, unwrapped)
     assert faults == {"closing": 1, "too_wide": 1, "literal_marks": 1, "split_word": 1}
+
+
+def test_checker_leaves_the_authors_own_lines_alone() -> None:
+    # A hard break before "……" (a poem) and an escaped "\-\-\-" signature line are the source's.
+    lines = [Text("▌ 点的还是那么丁点亮。"), Text("▌ ……"), Text("Yihui"), Text("---")]
+    unwrapped = "▌ 点的还是那么丁点亮。\n▌ ……\nYihui\n---"
+    assert line_faults(lines, 40, unwrapped, literal_rules=True) == {}
+    assert line_faults(lines, 40, unwrapped) == {"gutter": 1}
 
 
 @pytest.mark.parametrize(

@@ -105,6 +105,9 @@ def _escape_label(text: str) -> str:
     return re.sub(r"([\\\[\]*_`])", r"\\\1", text)
 
 
+_CODE_TAGS = frozenset({"code", "kbd", "tt"})
+
+
 class _Converter(html2text.HTML2Text):
     """html2text with our own handling of links, images, emphasis, tables, code and junk."""
 
@@ -131,6 +134,7 @@ class _Converter(html2text.HTML2Text):
         self._table_depth = 0
         self._cell_depth = 0
         self._li_outcount = -1
+        self._inline_code: list[str] | None = None  # text of an open <code> outside <pre>
 
     # -- helpers -------------------------------------------------------------------------
     def _number(self, url: str) -> int:
@@ -220,6 +224,33 @@ class _Converter(html2text.HTML2Text):
         self.o(indent + ("\n" + prefix).join(body))
         self.p()
 
+    def _code_span(self, tag: str, start: bool) -> None:
+        """Inline code, written once closed with a backtick run longer than any inside it.
+
+        html2text writes a single backtick on each side, so ``<code>```{r}</code>`` came out
+        as ``````{r}``` and read as broken fences. Tags inside the span only give a space
+        (``<br>``) or nothing.
+        """
+        if tag not in _CODE_TAGS:
+            if tag == "br" and start and self._inline_code is not None:
+                self._inline_code.append(" ")
+            return
+        if start:
+            if self._inline_code is None:
+                self._inline_code = []
+            return
+        if self._inline_code is None:
+            return
+        content = " ".join("".join(self._inline_code).split())
+        self._inline_code = None
+        if not content:
+            return
+        ticks = "`" * (max((len(r) for r in re.findall("`+", content)), default=0) + 1)
+        pad = " " if content[0] == "`" or content[-1] == "`" else ""
+        self.code = True  # html2text escapes nothing in code
+        super().handle_data(f"{ticks}{pad}{content}{pad}{ticks}")
+        self.code = False
+
     # -- html2text hooks -----------------------------------------------------------------
     def handle_tag(self, tag: str, attrs: dict[str, str | None], start: bool) -> None:
         if tag in self._ignore:
@@ -247,6 +278,9 @@ class _Converter(html2text.HTML2Text):
         if tag == "pre":
             if start:
                 self._pre_depth, self._pre_buf, self._pre_lang = 1, [], ""
+            return
+        if tag in _CODE_TAGS or self._inline_code is not None:
+            self._code_span(tag, start)
             return
         if tag == "a":
             self._anchor(attrs, start)
@@ -295,6 +329,9 @@ class _Converter(html2text.HTML2Text):
             return
         if self._pre_depth:
             self._pre_buf.append(data)
+            return
+        if self._inline_code is not None:
+            self._inline_code.append(data.replace("|", "\ue008") if self._cell_depth else data)
             return
         if self._cell_depth:
             data = data.replace("|", "\ue008")
