@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from rich.console import Console
 from rich.text import Text
 from test_tui_support import make_app, settle, write_post
+from textual.color import Color
 from wcwidth import width as wc_width
 
 from reader.library.convert import html_to_markdown, to_markdown
@@ -136,6 +137,29 @@ async def test_tui_article_view_shows_heading_and_code_styles(tmp_path: Path, wi
         assert view.lines
         assert "bold" in _article_view_line(app, "引子")  # before: the body style only
         assert "on" in _article_view_line(app, "return 1")  # the code background
+
+
+async def test_article_colours_follow_the_theme_switch(tmp_path: Path) -> None:
+    write_post(tmp_path / "c", "p.md", title="T", body=POST)
+    app = make_app(tmp_path / "c", theme="textual-dark")
+    async with app.run_test(size=(77, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        seen = {}
+        for theme in ("textual-dark", "textual-light", "ansi-dark"):
+            app.theme = theme
+            await pilot.pause()
+            primary = Color.parse(app.get_css_variables()["text-primary"])
+            heading, code = _article_view_line(app, "引子"), _article_view_line(app, "return 1")
+            seen[theme] = (heading, code)
+            if theme == "ansi-dark":  # the terminal's own palette, as ``show --color`` prints
+                assert "bright_magenta" in heading, heading
+            else:
+                assert primary.hex.lower() in heading.lower(), (theme, heading)
+                panel = Color.parse(app.get_css_variables()["panel"]).hex.lower()
+                assert f"on {panel}" in code.lower(), (theme, code)
+        assert len({h for h, _ in seen.values()}) == 3 and len({c for _, c in seen.values()}) == 3
 
 
 # -- 2. CJK-friendly emphasis -------------------------------------------------------------------

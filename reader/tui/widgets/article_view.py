@@ -20,6 +20,8 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.worker import get_current_worker
 
+from reader.tui.widgets.article_palette import Palette, recolour, theme_palette
+
 if TYPE_CHECKING:
     from reader.library.index import ArticleRow
     from reader.library.model import Article
@@ -95,6 +97,8 @@ class ArticleView(ScrollView, can_focus=True):
         self._first_layout = True
         self._message: Text | None = Text("Choose an article to read.", end="")
         self._strips: LRUCache[tuple[int, int], Strip] = LRUCache(512)
+        self._palette: Palette = {}
+        self._palette_for: str | None = None  # the theme ``_palette`` was built for
         self._digit = ""
 
     @property
@@ -252,6 +256,16 @@ class ArticleView(ScrollView, can_focus=True):
         super().notify_style_update()
         self._strips.clear()
 
+    def _theme_palette(self) -> Palette:
+        """The current theme's colours for the renderer's styles (rebuilt on a theme switch)."""
+        theme = self.app.theme
+        if self._palette_for != theme:
+            ansi = self.app.current_theme.ansi or theme.startswith("ansi")
+            self._palette = theme_palette(self.app.get_css_variables(), ansi=ansi)
+            self._palette_for = theme
+            self._strips.clear()
+        return self._palette
+
     def render_line(self, y: int) -> Strip:
         width = self.content_width
         base = self.rich_style
@@ -265,6 +279,7 @@ class ArticleView(ScrollView, can_focus=True):
             return Strip.blank(width, base)
         if index >= len(self.lines):
             return Strip.blank(width, base)
+        palette = self._theme_palette()  # first: a theme switch drops the cached strips
         key = (index, width)
         strip = self._strips.get(key)
         if strip is None:
@@ -273,7 +288,7 @@ class ArticleView(ScrollView, can_focus=True):
             line = self.lines[index].copy()
             line.end = ""
             line.no_wrap = True
-            segments = line_segments(line, self.app.console)
+            segments = line_segments(recolour(line, palette), self.app.console)
             strip = (
                 Strip(segments).adjust_cell_length(width).apply_style(base or Style()).simplify()
             )
