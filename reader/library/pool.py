@@ -7,15 +7,11 @@ plain tuples; the parent (:mod:`.refresh`) does every database write.
 from __future__ import annotations
 
 import contextlib
-import multiprocessing
-import multiprocessing.connection
 import os
 import sys
-import threading
 from collections.abc import Iterable, Iterator
-from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from pathlib import Path
-from typing import NamedTuple, TypeVar
+from typing import TYPE_CHECKING, NamedTuple, TypeVar
 
 from reader.library.cjk import word_count
 from reader.library.fsnames import from_db
@@ -31,6 +27,9 @@ from reader.library.records import (
     node_rows,
     pack_plain,
 )
+
+if TYPE_CHECKING:  # multiprocessing and concurrent.futures cost ~15 ms to import: only
+    from concurrent.futures import Executor, Future  # a refresh with files to parse needs them
 
 T = TypeVar("T")
 
@@ -141,6 +140,9 @@ def _watch_parent() -> None:
 
     Otherwise an orphaned worker finishes its current (possibly huge) chunk for nobody.
     """
+    import multiprocessing.connection
+    import threading
+
     parent = multiprocessing.parent_process()
     if parent is None:
         return
@@ -154,6 +156,9 @@ def _watch_parent() -> None:
 
 def make_pool(workers: int) -> Executor:
     # forkserver/spawn, not fork: refresh often runs in a thread of a threaded program.
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
     methods = multiprocessing.get_all_start_methods()
     method = "forkserver" if "forkserver" in methods else "spawn"
     with _real_stderr():
@@ -200,7 +205,9 @@ def _worker_init() -> None:
 
 def check_not_bootstrapping() -> None:
     """Fail loudly instead of deadlocking when a worker re-runs an unguarded main script."""
-    if getattr(multiprocessing.current_process(), "_inheriting", False):
+    # A worker has multiprocessing loaded; a process that has not cannot be one.
+    multiprocessing = sys.modules.get("multiprocessing")
+    if multiprocessing and getattr(multiprocessing.current_process(), "_inheriting", False):
         raise RuntimeError(
             "Collection.refresh() was called while a worker process was importing the main "
             "script; call it under `if __name__ == '__main__':`."

@@ -17,9 +17,9 @@ import os
 import sqlite3
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import Executor
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from reader.library import discover as _discover
 from reader.library import stories
@@ -39,6 +39,9 @@ from reader.library.pool import (
 )
 from reader.library.records import SLOT_BITS, chunks, fts_crc, fts_text, unpack_plain
 from reader.library.store import WRITE_CACHE_KB, Store
+
+if TYPE_CHECKING:
+    from concurrent.futures import Executor
 
 ProgressFn = Callable[[Progress], None]
 

@@ -224,8 +224,9 @@ def _ranked(
 
     ``limit=-1`` returns every match. Full-text matches come from the FTS tables alone
     (docnos), are intersected in Python with the article ids passing the SQL filters, and
-    mapped to ids with :meth:`Collection.docno_map`: joining every match to ``articles`` in
-    SQL costs ~1 µs per match, too much for terms found in most articles.
+    mapped to ids with :meth:`Store.docno_map` (a page alone: :meth:`Store.docno_ids`):
+    joining every match to ``articles`` in SQL costs ~1 µs per match, too much for terms
+    found in most articles.
     """
     plan = plan_query(q)
     if (q.has_text and not plan.searchable) or (q.is_empty and q.text.strip()):
@@ -246,7 +247,6 @@ def _ranked(
         table, match, cond = "uni", [" AND ".join(plan.uni)], "uni MATCH ?"
     relevance = sort == "relevance" and table == "fts"
     score = f"bm25(fts, {TITLE_WEIGHT}, {BODY_WEIGHT})" if relevance else "0.0"
-    docmap = store.docno_map()
     if not where.conditions and (relevance or store.fts_ordered()):
         # Order and page inside FTS5: rowid (= date) order, or BM25 with a top-N sort.
         order = "2, rowid DESC" if relevance else "rowid DESC"
@@ -254,7 +254,8 @@ def _ranked(
             f"SELECT rowid, {score} FROM {table} WHERE {cond} ORDER BY {order} LIMIT ? OFFSET ?",
             [*match, limit, offset],
         ).fetchall()
-        page = [(docmap[d], sc) for d, sc in rows if d in docmap]
+        ids = store.docno_ids([d for d, _ in rows])
+        page = [(ids[d], sc) for d, sc in rows if d in ids]
         if count:
             total = store.conn.execute(
                 f"SELECT count(*) FROM {table} WHERE {cond}", match
@@ -267,6 +268,7 @@ def _ranked(
         sql = "SELECT a.docno FROM articles a" + where.sql(" WHERE a.docno IS NOT NULL AND ")
         allowed = {r[0] for r in store.conn.execute(sql, where.args)}
         rows = [r for r in rows if r[0] in allowed]
+    docmap = store.docno_map()
     hits = [(docmap[d], sc) for d, sc in rows if d in docmap]
     if relevance:
         hits.sort(key=lambda h: (h[1], -h[0]))

@@ -380,6 +380,25 @@ class Store:
                 self._docmap = (version, dict(rows.fetchall()))
             return self._docmap[1]
 
+    def docno_ids(self, docnos: Sequence[int]) -> dict[int, int]:
+        """FTS docno → article id for a page of docnos: the cached map when it is current,
+        else one indexed lookup (building the whole map costs ~0.4 µs per article)."""
+        with self.lock:
+            if self._docmap is not None and self._docmap[0] == self._data_version():
+                full = self._docmap[1]
+                return {d: full[d] for d in docnos if d in full}
+            out: dict[int, int] = {}
+            for part in chunks(list(docnos), 500):
+                marks = ",".join("?" * len(part))
+                out.update(
+                    self.conn.execute(
+                        "SELECT docno, id FROM articles INDEXED BY articles_docno "
+                        f"WHERE docno IN ({marks})",
+                        part,
+                    ).fetchall()
+                )
+            return out
+
     def fts_ordered(self) -> bool:
         """True while FTS docno order equals date order (fast newest-first search)."""
         rows = self.query("SELECT value FROM meta WHERE key = 'fts_ordered'")

@@ -20,7 +20,6 @@ import sqlite3
 
 from reader.library.duplicates import group
 from reader.library.records import SLOT_BITS, unpack_plain
-from reader.library.related import related_query, vocab_df
 from reader.library.store import TEXT_VERSION, Store
 
 TITLE_WEIGHT = 10.0
@@ -124,6 +123,8 @@ def related_ids(store: Store, id_: int, limit: int = 10) -> list[int]:
             return []
         title, text_z, docno = row
         n_docs = store.conn.execute("SELECT count(*) FROM articles WHERE indexed != 0")
+        from reader.library.related import related_query, vocab_df  # ~10 ms of regexes
+
         expr = related_query(
             title, unpack_plain(text_z), vocab_df(store.conn), int(n_docs.fetchone()[0])
         )
