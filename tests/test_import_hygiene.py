@@ -14,10 +14,9 @@ from conftest import SAMPLE
 import reader.library
 
 
-def _loaded_after(code: str) -> dict[str, bool]:
+def _loaded_after(code: str, modules: tuple[str, ...] = ("textual", "rich")) -> dict[str, bool]:
     probe = (
-        f"{code}\nimport json, sys\n"
-        "print(json.dumps({m: m in sys.modules for m in ('textual', 'rich')}))"
+        f"{code}\nimport json, sys\nprint(json.dumps({{m: m in sys.modules for m in {modules!r}}}))"
     )
     out = subprocess.run(
         [sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=120
@@ -77,3 +76,14 @@ def test_cli_commands_do_not_load_textual(case: str) -> None:
     assert loaded["textual"] is False, case
     if not rich_allowed:
         assert loaded["rich"] is False, case
+
+
+def test_a_search_with_nothing_to_parse_loads_no_process_pool() -> None:
+    """``multiprocessing`` and ``concurrent.futures`` cost start-up time: only a refresh that
+    has files to parse loads them."""
+    run = "from reader.cli import main\nimport contextlib, io\n"
+    quiet = "with contextlib.redirect_stdout(io.StringIO()):\n    assert main({!r}) == 0\n"
+    pool = ("multiprocessing", "concurrent.futures")
+    _loaded_after(run + quiet.format(["index", str(SAMPLE), "--json"]), pool)  # now indexed
+    for argv in (["search", "长沙", str(SAMPLE), "--json"], ["list", str(SAMPLE), "--json"]):
+        assert _loaded_after(run + quiet.format(argv), pool) == dict.fromkeys(pool, False), argv
