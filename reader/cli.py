@@ -131,7 +131,10 @@ def _cmd_index(args: argparse.Namespace) -> int:
 def _cmd_search(args: argparse.Namespace) -> int:
     collection = open_collection(args)
     try:
-        result = collection.search(args.query, sort=args.sort, limit=args.limit)
+        # JSON carries no total: skip counting every match (a second pass for common terms).
+        result = collection.search(
+            args.query, sort=args.sort, limit=args.limit, count=not args.json
+        )
     finally:
         collection.close()
     if result.error:

@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 from reader.library.index import Collection
 from reader.library.query import Term
+from reader.library.records import SearchSort
 from reader.library.search import term_expression
 from reader.library.snippets import fold, make_snippet
 from reader.library.snippets import matcher as _matcher
@@ -153,6 +154,18 @@ def test_date_sort_newest_first_and_paging(coll: Collection) -> None:
     assert len(coll.search("沙", limit=0).hits) == 3
     ids, terms, error = coll.search_ids("沙", sort="date")
     assert len(ids) == 3 and terms == ("沙",) and error is None
+
+
+@pytest.mark.parametrize("query", ["沙", "长沙", "python", "沙 -长沙", "category:新媒体 沙"])
+@pytest.mark.parametrize("sort", ["date", "relevance"])
+def test_a_search_without_the_total_finds_the_same_page(
+    coll: Collection, query: str, sort: SearchSort
+) -> None:
+    full = coll.search(query, sort=sort, limit=2)
+    quick = coll.search(query, sort=sort, limit=2, count=False)
+    assert full.error is None and quick.error is None
+    assert [h.row.id for h in quick.hits] == [h.row.id for h in full.hits]
+    assert quick.total == len(quick.hits) <= full.total
 
 
 def test_snippets_and_highlights(coll: Collection) -> None:

@@ -298,10 +298,15 @@ class Collection:
         limit: int = 50,
         offset: int = 0,
         snippets: bool = True,
+        count: bool = True,
     ) -> SearchResult:
-        """Search with the query language; never raises for any query text."""
+        """Search with the query language; never raises for any query text.
+
+        ``count=False`` skips the exact total (a second pass over every match): ``total`` is
+        then the number of hits returned.
+        """
         return _search.search(
-            self.store, query, sort=sort, limit=limit, offset=offset, snippets=snippets
+            self.store, query, sort=sort, limit=limit, offset=offset, snippets=snippets, count=count
         )
 
     def search_ids(

@@ -315,15 +315,19 @@ def search(
     limit: int = 50,
     offset: int = 0,
     snippets: bool = True,
+    count: bool = True,
 ) -> SearchResult:
-    """Run a query; ``limit=0`` means no limit. Never raises for any query text."""
+    """Run a query; ``limit=0`` means no limit. Never raises for any query text.
+
+    ``count=False``: no exact total (``total`` = the hits on this page), one pass fewer.
+    """
     q, note = _prepare(text)
     terms = q.highlight_terms()
     try:
         with store.lock:
             offset = max(0, offset)
             page, total, error = _ranked(
-                store, q, sort, limit if limit > 0 else -1, offset, count=True
+                store, q, sort, limit if limit > 0 else -1, offset, count=count
             )
             incomplete = store.fts_pending() > 0
             rows = {r.id: r for r in store.rows([i for i, _ in page])}
