@@ -169,6 +169,9 @@ EXTRA_ROWS: tuple[tuple[str, Callable[[dict[str, Any]], str]], ...] = (
         lambda d: (
             f"{d['cli']['search_s'] * 1000:.0f} ms / {d['cli']['rg_s'] * 1000:.0f} ms "
             f"({d['cli']['search_hits']} / {d['cli']['rg_hits']})"
+            if d["cli"].get("rg_s") is not None
+            else f"{d['cli']['search_s'] * 1000:.0f} ms / rg not installed "
+            f"({d['cli']['search_hits']} / –)"
         ),
     ),
     ("re-scan after rewriting 1 % of files", lambda d: fmt(d["index"]["rescan_touched_s"], "s")),
