@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reader.library.fold import _tables, fold, fold_with_map, original_span
+from reader.library.fold import _table, fold, fold_with_map, original_span
 
 # Long enough to take the numpy path as well as the short str.translate path.
 LONG = 250
@@ -94,6 +94,18 @@ def test_expanding_characters_map_to_their_source() -> None:
     assert long_folded == folded * LONG
     assert long_where[: len(where)] == where
     assert long_where[-1] == len(text) * LONG - 1
+    # A literal \x01 (the mark used to find expanding characters) is an ordinary character.
+    folded, where = fold_with_map("a\x01ﬁ\x01")
+    assert folded == "a\x01fi\x01" and where == [0, 1, 2, 2, 3]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet="aﬁ㍱…長沙\x01 ÄßＡ", max_size=60))
+def test_the_map_has_one_entry_per_folded_character(text: str) -> None:
+    folded, where = fold_with_map(text)
+    assert folded == fold(text) and len(where) == len(folded)
+    assert where == sorted(where) and all(0 <= i < len(text) for i in where)
+    assert "".join(fold(text[i]) for i in sorted(set(where))) == folded
 
 
 def test_original_span_marks_original_characters() -> None:
@@ -110,13 +122,13 @@ def test_original_span_marks_original_characters() -> None:
 
 def test_table_is_closed() -> None:
     """Every folded character folds to itself: fold is idempotent on every input."""
-    table, _ = _tables()
+    table = _table()
     for out in table.values():
         assert out.translate(table) == out
 
 
 def test_table_never_deletes() -> None:
-    table, _ = _tables()
+    table = _table()
     assert min(map(len, table.values())) >= 1
 
 
@@ -157,3 +169,17 @@ def test_map_is_monotone_in_range_and_exact(text: str) -> None:
 def test_fold_is_lower_case(text: str) -> None:
     folded = fold(text)
     assert folded == folded.lower()
+
+
+def test_a_damaged_table_cache_is_rebuilt_not_trusted(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import marshal
+
+    from reader.library import fold as fold_module
+
+    file = tmp_path / "fold-table.marshal"
+    monkeypatch.setattr(fold_module, "_table_file", lambda: file)
+    for junk in (b"not marshal", marshal.dumps([1, 2]), marshal.dumps({}), marshal.dumps({65: 1})):
+        file.write_bytes(junk)
+        assert fold_module._load_table() is None, junk
+    fold_module._save_table({65: "a", 0x9577: "长"})
+    assert fold_module._load_table() == {65: "a", 0x9577: "长"}

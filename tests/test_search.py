@@ -382,3 +382,31 @@ def test_single_characters_use_the_unigram_table(coll: Collection) -> None:
     assert titles(coll, "容 docker") == {"Docker 容器"}
     assert titles(coll, '"网"') == brute("网")
     assert titles(coll, "沙", sort="date") == brute("沙")
+
+
+_FILLER = st.sampled_from(
+    ["长沙新闻。", "長沙", "ＡＩ ", "ai", "Straße ", "x" * 50, "\n", " 数据 "]
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(_FILLER, min_size=50, max_size=400),
+    st.sampled_from(["长沙", "ai", "数据", "strasse", "沙新"]),
+)
+def test_snippets_from_a_prefix_equal_snippets_from_the_whole_text(
+    pieces: list[str], term: str
+) -> None:
+    # make_snippet folds the first 2,000 characters first; the answer must not change.
+    from reader.library import snippets
+
+    text = "".join(pieces)
+    pattern = _matcher((term,))
+    quick = make_snippet(text, None, pattern)
+    saved = snippets.PREFIX_CHARS
+    snippets.PREFIX_CHARS = 10**9  # fold the whole text
+    try:
+        whole = make_snippet(text, None, pattern)
+    finally:
+        snippets.PREFIX_CHARS = saved
+    assert quick == whole

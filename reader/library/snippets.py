@@ -60,17 +60,37 @@ def _folded(text: str) -> tuple[str, list[int] | None]:
     return fold_with_map(text)
 
 
+PREFIX_CHARS = 2_000
+"""Look for the first match in this many characters before folding a whole article."""
+_MARGIN = SNIPPET_CHARS + 240  # a match this far from the prefix's end: the window fits
+
+
+def _first_match(
+    text: str, matcher: re.Pattern[str]
+) -> tuple[str, list[int] | None, re.Match[str] | None]:
+    """``(folded, map, first match)`` of ``text``, or of a prefix of it that holds the first
+    match with the whole snippet window: folding is per character, so a prefix folds as the
+    start of the whole does, and most first matches are near the top (50 snippets of 5 KB
+    articles folded whole took ~25 ms)."""
+    if len(text) > PREFIX_CHARS + _MARGIN:
+        folded, where = _folded(text[:PREFIX_CHARS])
+        first = matcher.search(folded)
+        if first is not None and first.end() < len(folded) - _MARGIN:
+            return folded, where, first
+    folded, where = _folded(text)
+    return folded, where, matcher.search(folded)
+
+
 def make_snippet(
     text: str | None, fallback: str | None, matcher: re.Pattern[str] | None
 ) -> tuple[str, tuple[tuple[int, int], ...]]:
     """A one-line window of ``text`` around the first match, and the match spans in it."""
     if not text:
         return (fallback or "")[:SNIPPET_CHARS], ()
-    first = None
-    if matcher is not None:
-        folded, where = _folded(text)
-        first = matcher.search(folded)
-    if first is None or matcher is None:
+    if matcher is None:
+        return _one_line(fallback or text[:SNIPPET_CHARS]), ()
+    folded, where, first = _first_match(text, matcher)
+    if first is None:
         return _one_line(fallback or text[:SNIPPET_CHARS]), ()
 
     def orig(a: int, b: int) -> tuple[int, int]:
