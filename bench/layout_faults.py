@@ -82,13 +82,20 @@ def _wrapped_here(prev: str, body: str, unwrapped: str) -> bool:
 
 
 def line_faults(
-    lines: Sequence[Text], width: int, unwrapped: str, *, literal_rules: bool = False
+    lines: Sequence[Text],
+    width: int,
+    unwrapped: str,
+    *,
+    literal_rules: bool = False,
+    source: str | None = None,
 ) -> Counter[str]:
     r"""Faults in already laid-out lines; ``unwrapped`` = the text laid out without breaks.
 
     A line opening with closing punctuation counts only where the wrapping put the break
     (a hard break in the source, ``亮。  \n……``, is the author's). A bare ``---`` line counts
     unless ``literal_rules`` (the source writes ``\-\-\-``, an escaped rule, as text).
+    ``**``/``~~`` pairs count unless ``source`` is given and lacks them unescaped (the
+    author wrote ``2\*\*40``: literal asterisks are what they meant).
     """
     faults: Counter[str] = Counter()
     code: list[str] = []
@@ -117,14 +124,18 @@ def line_faults(
             and _wrapped_here(prev_body, body, unwrapped)
         ):
             faults["closing"] += 1
-        if _MARKS.search(body):
+        marks = _MARKS.search(body)
+        if marks and (source is None or marks.group()[:12] in source):
             faults["literal_marks"] += 1
         if _FENCE.match(body) or "│ ```" in body or (body.strip() == "---" and not literal_rules):
             faults["gutter"] += 1
         if prev is not None and body:
             # A split when the two halves stand together, without a space, in the unwrapped text.
             a, b = _WORD_END.search(prev), _WORD_START.match(body)
-            if a and b and prev[-12:] + body[:12] in unwrapped:
+            # (When the text also holds them with a space between, the break was at that space:
+            # "preview 1" wrapped, though "preview1" appears elsewhere.)
+            joined, spaced = prev[-12:] + body[:12], prev[-12:] + " " + body[:12]
+            if a and b and joined in unwrapped and spaced not in unwrapped:
                 la, lb = _LATIN_END.search(a.group()), _LATIN_START.match(b.group())
                 fits = width - (len(prose) - len(body)) - 6  # indent, glued punctuation
                 if la and lb and wc_width(la.group() + lb.group()) <= fits:
@@ -147,7 +158,7 @@ def article_faults(path: Path, widths: Iterable[int]) -> Counter[str]:
     total: Counter[str] = Counter()
     for width in widths:
         lines = layout_article(article, width)
-        total += line_faults(lines, width, unwrapped, literal_rules=literal_rules)
+        total += line_faults(lines, width, unwrapped, literal_rules=literal_rules, source=source)
     return total
 
 

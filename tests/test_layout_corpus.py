@@ -42,6 +42,14 @@ def test_checker_leaves_the_authors_own_lines_alone() -> None:
     unwrapped = "▌ 点的还是那么丁点亮。\n▌ ……\nYihui\n---"
     assert line_faults(lines, 40, unwrapped, literal_rules=True) == {}
     assert line_faults(lines, 40, unwrapped) == {"gutter": 1}
+    # Escaped asterisks the author meant literally (ruby: 2\*\*40), and a break at the space
+    # of "preview 1" though "preview1" appears elsewhere in the article.
+    math = [Text("0 << (2**40) is NoMemoryError but (2**80)")]
+    assert line_faults(math, 60, math[0].plain, source=r"0 << (2\*\*40) is NoMemoryError") == {}
+    assert line_faults(math, 60, math[0].plain, source=math[0].plain) == {"literal_marks": 1}
+    split = [Text("Ruby 1.9.1-preview"), Text("1 is out")]
+    assert line_faults(split, 20, "Ruby 1.9.1-preview 1 is out\nget preview1.tar") == {}
+    assert line_faults(split, 20, "Ruby 1.9.1-preview1 is out") == {"split_word": 1}
 
 
 @pytest.mark.parametrize(
