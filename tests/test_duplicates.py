@@ -163,3 +163,47 @@ def test_title_key() -> None:
 def test_title_key_release_suffixes() -> None:
     assert title_key("Ruby 2.7.0-preview2 released") != title_key("Ruby 2.7.0-rc2 released")
     assert title_key("Ruby 2.7.0-rc2 リリース") == title_key("Ruby 2.7.0-RC2 released.")
+
+
+def test_bands_are_the_ones_datasketch_chooses() -> None:
+    from datasketch import MinHashLSH  # type: ignore[import-untyped]
+
+    from reader.library.duplicates import BANDS, LSH_THRESHOLD, ROWS
+
+    lsh = MinHashLSH(threshold=LSH_THRESHOLD, num_perm=NUM_PERM)
+    assert (lsh.b, lsh.r) == (BANDS, ROWS)
+
+
+def _lsh_groups(index: DuplicateIndex) -> list[list[int]]:
+    """Grouping the slow way: the datasketch LSH queried for every article (as before)."""
+    parent: dict[int, int] = {}
+
+    def find(x: int) -> int:
+        while parent.get(x, x) != x:
+            x = parent[x]
+        return x
+
+    for id_ in index._ids:
+        for other in index.candidates(id_):
+            if other > id_ and index.similarity(id_, other) >= THRESHOLD:
+                parent[max(find(id_), find(other))] = min(find(id_), find(other))
+    out: dict[int, list[int]] = {}
+    for id_ in index._ids:
+        out.setdefault(find(id_), []).append(id_)
+    return sorted(sorted(g) for g in out.values() if len(g) >= 2)
+
+
+def test_bulk_grouping_equals_querying_the_lsh_per_article() -> None:
+    # Copies, edited copies, shared headers/footers/disclaimers and unrelated stories.
+    texts = []
+    for n, body in enumerate(BODIES * 3):
+        story = body * 3 + STORY[n * 7 :]
+        texts.append(HEADER_A + story + FOOTER_A)
+        texts.append(HEADER_B + story.replace("。", "！", n % 3) + FOOTER_B + DISCLAIMER)
+        if n % 2:
+            texts.append(DISCLAIMER + BODIES[(n + 1) % len(BODIES)] * 2)
+    index = DuplicateIndex()
+    index.add_many((i + 1, signature(t)) for i, t in enumerate(texts))
+    fast = index.groups()
+    assert fast == _lsh_groups(index)
+    assert len(fast) >= 5  # the copies are found, so the comparison means something
