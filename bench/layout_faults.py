@@ -152,7 +152,7 @@ def article_faults(path: Path, widths: Iterable[int]) -> Counter[str]:
     except (SkipFile, OSError):
         return Counter()
     wide = layout_article(article, 100_000)
-    unwrapped = "\n".join(line.plain for line in wide)
+    unwrapped = "\n".join(line.plain.rstrip() for line in wide)  # code lines are padded
     source = path.read_bytes()[:5_000_000].decode("utf-8", "replace")
     literal_rules = bool(_ESCAPED_RULE.search(source))
     total: Counter[str] = Counter()
