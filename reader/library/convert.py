@@ -10,7 +10,7 @@ html2text does the heavy lifting. :class:`_Converter` intercepts links, images, 
 tables, ``<pre>`` and unwanted elements and writes private-use sentinel characters that
 :func:`_finish` turns into the final syntax once the whole text is known.
 
-(About 570 lines, kept whole on purpose: the converter subclass and :func:`_finish` share
+(About 650 lines, kept whole on purpose: the converter subclass and :func:`_finish` share
 the sentinel protocol, which is private to this module; generator code blocks are normalised
 before it, in :mod:`.codeblocks`, and the Markdown parser set-up lives in :mod:`.mdparser`.)
 """

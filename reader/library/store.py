@@ -31,6 +31,9 @@ Layout (one file per collection in ``paths.cache_dir()``, named by a hash of the
 - FTS text is *folded* (:mod:`.fold`); ``meta.text_version`` names the folding and
   signature versions it was built with.
 - ``skipped``: files that cannot be articles, remembered so a rescan does not reparse them.
+
+(About 420 lines: the schema, its validation and the :class:`Store` reads belong together;
+the write side lives in :mod:`.refresh`, the row types in :mod:`.records`.)
 """
 
 from __future__ import annotations
