@@ -23,7 +23,7 @@ from wcwidth import width as wc_width
 from reader.library.convert import html_to_markdown, to_markdown
 from reader.library.model import Article
 from reader.render import layout_article, layout_markdown, styles
-from reader.render.linebreak import CLOSING, wrap_plain
+from reader.render.linebreak import CLOSING, _last_break, wrap_plain
 from reader.render.snippet import fit_snippet
 from reader.tui.widgets.article_view import ArticleView
 
@@ -295,6 +295,11 @@ _PIECE = st.one_of(
 _RULE_LINE = re.compile(r"\s*(?:-{3,}|\*{3,}|={3,}|\+{3,})\s*")
 
 
+def _cannot_join(before: str, rule: str, width: int) -> bool:
+    unit = before[_last_break(before, 0, len(before)) :]
+    return unit == before or wc_width(unit + " " + rule) > width
+
+
 @settings(max_examples=300, deadline=None)
 @given(st.lists(_PIECE, min_size=1, max_size=40), st.integers(12, 80))
 def test_line_breaking_properties(pieces: list[str], width: int) -> None:
@@ -305,10 +310,9 @@ def test_line_breaking_properties(pieces: list[str], width: int) -> None:
     assert not any(line[:1] in CLOSING for line in lines[1:] if line), lines
     if len(lines) > 1 and _RULE_LINE.fullmatch(text) is None:
         for i, line in enumerate(lines):
-            # A final rule only stays alone when the word before it cannot join it.
-            alone_ok = (
-                i == len(lines) - 1 and wc_width(lines[i - 1].split()[-1] + " " + line) > width
-            )
+            # A final rule only stays alone when the unit before it (a word, or a URL with the
+            # closing punctuation glued to it, "…?c=1 ，") cannot join it on one line.
+            alone_ok = i == len(lines) - 1 and _cannot_join(lines[i - 1], line, width)
             assert alone_ok or not _RULE_LINE.fullmatch(line), lines
     # A Latin run (word, number, URL) that fits the width with its glued punctuation is never cut.
     for m in re.finditer(r"[^\s\u2e80-\uffff\[\]]+", text):  # markers may stand apart
