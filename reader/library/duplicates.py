@@ -330,14 +330,15 @@ class DuplicateIndex:
             return []
         m, ids = self._matrix, self._ids
         ra, rb = pairs[:, 0], pairs[:, 1]
-        equal = (m[ra] == m[rb]).sum(axis=1)
+        same = m[ra] == m[rb]
+        equal = same.sum(axis=1)
         keys = np.array([self._title_key[i] for i in ids], dtype=np.int64)
         ka, kb = keys[ra], keys[rb]
         possible = ~((ka != 0) & (kb != 0) & (ka != kb)) & (equal >= THRESHOLD * NUM_PERM)
         # Slots that could be boilerplate (held by 3+ articles); with k of them left out the
         # similarity is (e - k) / (N - k): when even all of them cannot bring it below
         # THRESHOLD, the pair is confirmed without looking at who holds them.
-        common = ((m[ra] == m[rb]) & (self._count[ra] >= 3)).sum(axis=1)
+        common = (same & (self._count[ra] >= 3)).sum(axis=1)
         safe = common <= (equal - THRESHOLD * NUM_PERM) / (1 - THRESHOLD)
         sure = possible & ((equal >= EXACT * NUM_PERM) | safe)
         for a, b in pairs[sure].tolist():

@@ -182,19 +182,17 @@ def _no_lone_rules(plain: str, lines: list[tuple[int, int]], width: int) -> list
     A rule-like run is glued to the word after it (``_ATOM``), so only a final one can be left
     alone: the word before it moves down when it fits. A paragraph that is only a rule is kept.
     """
-    if len(lines) < 2 or not any(_RULE.fullmatch(plain[s:e]) for s, e in lines):
+    if len(lines) < 2 or not _RULE.search(plain):
         return lines
     out = list(lines)
-    for i, (s, e) in enumerate(out):
-        if not _RULE.fullmatch(plain[s:e]):
-            continue
-        if i > 0:
+    for i in range(1, len(out)):
+        s, e = out[i]
+        if _RULE.fullmatch(plain[s:e]):
             ps, pe = out[i - 1]
             cut = _last_break(plain, ps, pe)
             if cut > ps and cells(plain[cut:e]) <= width:
                 out[i - 1], out[i] = (ps, ps + len(plain[ps:cut].rstrip())), (cut, e)
-                continue
-    return [(s, e) for s, e in out if e > s]
+    return out
 
 
 def wrap_plain(plain: str, width: int) -> list[tuple[int, int]]:
