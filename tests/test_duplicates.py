@@ -207,3 +207,49 @@ def test_bulk_grouping_equals_querying_the_lsh_per_article() -> None:
     fast = index.groups()
     assert fast == _lsh_groups(index)
     assert len(fast) >= 5  # the copies are found, so the comparison means something
+
+
+def _shared_signatures(seed: int, n: int = 400) -> list[tuple[int, bytes]]:
+    """Signatures that share slots the way resampled paragraphs do: each article takes every
+    slot from one of a few "stories" (copies), from a small pool (boilerplate) or at random."""
+    rng = np.random.default_rng(seed)
+    stories = rng.integers(1, 2**32, size=(n // 3, NUM_PERM), dtype=np.uint64)
+    pool = rng.integers(1, 2**32, size=(3, NUM_PERM), dtype=np.uint64)
+    out = []
+    for i in range(n):
+        base = stories[rng.integers(len(stories))]
+        keep = rng.uniform(0.45, 1.0)
+        row = np.where(rng.random(NUM_PERM) < keep, base, pool[rng.integers(len(pool))])
+        noise = rng.random(NUM_PERM) < rng.uniform(0.0, 0.2)
+        row = np.where(noise, rng.integers(1, 2**32, NUM_PERM, dtype=np.uint64), row)
+        key = int(rng.integers(0, 3))  # 0: no numbers in the title; 1, 2: two numbers
+        out.append((i + 1, key.to_bytes(4, "little") + row.astype("<u4").tobytes()))
+    return out
+
+
+@pytest.mark.parametrize(("seed", "chunk"), [(1, 1 << 16), (2, 1 << 16), (3, 7), (4, 1)])
+def test_bulk_decisions_equal_the_per_pair_similarity(
+    seed: int, chunk: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from reader.library import duplicates
+
+    monkeypatch.setattr(duplicates, "_CHUNK_ROWS", chunk)  # holders compared in small chunks
+    index = DuplicateIndex()
+    index.add_many(_shared_signatures(seed))
+    fast = index.groups()
+    ids = index._ids
+    pairs = {
+        (a, b)
+        for a in ids
+        for b in index.candidates(a)
+        if b > a and index.similarity(a, b) >= THRESHOLD
+    }
+    assert pairs, "some pairs are confirmed, so the comparison means something"
+    discounted = [
+        (a, b)
+        for a in ids
+        for b in index.candidates(a)
+        if b > a and index.raw_similarity(a, b) > 0.6 and (a, b) not in pairs
+    ]
+    assert discounted, "boilerplate turned some pairs down that only a third article decides"
+    assert fast == _lsh_groups(index)
