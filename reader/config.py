@@ -15,34 +15,46 @@ tree_width = 30             # category pane width in cells (default: fits its co
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from reader import paths
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
+from reader.library.model import slots_eq, slots_repr
 
 
 class ConfigError(Exception):
     """The config file exists but cannot be used; the message names the file and the problem."""
 
 
-@dataclass(slots=True)
 class Config:
-    """Settings read from ``config.toml`` (all optional)."""
+    """Settings read from ``config.toml`` (all optional).
 
-    collections: list[Path] = field(default_factory=list)
-    theme: str | None = None
-    mouse: bool = True
-    keymap: dict[str, str] = field(default_factory=dict)
-    path: Path | None = None
-    watch: bool = True
-    """The TUI watches the collections for changes (``--no-watch`` turns it off)."""
-    tree_width: int | None = None
-    """Category pane width in cells at start (``<``/``>`` still resize it); None: fit."""
+    ``watch``: the TUI watches the collections for changes (``--no-watch`` turns it off);
+    ``tree_width``: category pane width in cells at start (``<``/``>`` still resize it),
+    None to fit its content.
+    """
+
+    __slots__ = ("collections", "keymap", "mouse", "path", "theme", "tree_width", "watch")
+    __repr__ = slots_repr
+    __eq__ = slots_eq
+    __hash__ = None  # type: ignore[assignment]
+
+    def __init__(
+        self,
+        collections: list[Path] | None = None,
+        theme: str | None = None,
+        mouse: bool = True,
+        keymap: dict[str, str] | None = None,
+        path: Path | None = None,
+        watch: bool = True,
+        tree_width: int | None = None,
+    ) -> None:
+        self.collections: list[Path] = [] if collections is None else collections
+        self.theme = theme
+        self.mouse = mouse
+        self.keymap: dict[str, str] = {} if keymap is None else keymap
+        self.path = path
+        self.watch = watch
+        self.tree_width = tree_width
 
 
 def load_config(path: Path | None = None) -> Config:
@@ -54,6 +66,12 @@ def load_config(path: Path | None = None) -> Config:
         return Config(path=path)
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read config file: {exc.strerror or exc}") from exc
+    # imported only when there is a file (~5 ms of every CLI call otherwise)
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover
+        import tomli as tomllib
+
     try:
         data = tomllib.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:

@@ -397,16 +397,35 @@ _FILLER = st.sampled_from(
 def test_snippets_from_a_prefix_equal_snippets_from_the_whole_text(
     pieces: list[str], term: str
 ) -> None:
-    # make_snippet folds the first 2,000 characters first; the answer must not change.
+    # make_snippet folds growing prefixes first; the answer must not change.
     from reader.library import snippets
 
     text = "".join(pieces)
     pattern = _matcher((term,))
     quick = make_snippet(text, None, pattern)
-    saved = snippets.PREFIX_CHARS
-    snippets.PREFIX_CHARS = 10**9  # fold the whole text
+    saved = snippets.PREFIX_STEPS
+    snippets.PREFIX_STEPS = ()  # fold the whole text
     try:
         whole = make_snippet(text, None, pattern)
     finally:
-        snippets.PREFIX_CHARS = saved
+        snippets.PREFIX_STEPS = saved
     assert quick == whole
+
+
+@pytest.mark.parametrize("lead", [0, 380, 590, 600, 790, 800, 1590, 1600, 1990, 2400])
+def test_snippet_near_the_end_of_a_folded_prefix(lead: int) -> None:
+    # The first match sits where a prefix ends: the window and its later matches must be
+    # those of the whole text (a prefix is only trusted with room for the window after it).
+    from reader.library import snippets
+
+    text = "a " * (lead // 2) + "長沙 and 长沙 again 长沙" + " filler" * 600
+    pattern = _matcher(("长沙",))
+    quick = make_snippet(text, None, pattern)
+    saved = snippets.PREFIX_STEPS
+    snippets.PREFIX_STEPS = ()
+    try:
+        whole = make_snippet(text, None, pattern)
+    finally:
+        snippets.PREFIX_STEPS = saved
+    assert quick == whole
+    assert len(quick[1]) == 3

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import operator
 import re
+from functools import cache
 
 # Han (incl. extensions and compatibility ideographs), kana, Hangul, ideographic iteration
 # marks and full-width Latin letters/digits: letters and numbers only, so punctuation such
@@ -34,21 +35,35 @@ _CJK_RANGES = (
 )
 CJK_RANGES = _CJK_RANGES
 """The character-class body (for building regular expressions elsewhere)."""
-_CJK_CHAR = re.compile(f"[{_CJK_RANGES}]")
-_CJK_RUN = re.compile(f"[{_CJK_RANGES}]+")
+
+
+@cache
+def _run() -> re.Pattern[str]:
+    """A maximal CJK run (compiled on first use: the class costs ~4 ms to compile, which a
+    CLI call without CJK text need not pay)."""
+    return re.compile(f"[{_CJK_RANGES}]+")
+
+
 # Emoji added after Unicode 6.1 are unknown to unicode61, which then glues them to the
 # neighbouring word ("think🤔"); pad them with spaces so words stay words.
-_LATE_SYMBOLS = re.compile("[\U0001f000-\U0001ffff]")
+@cache
+def _late_symbols() -> re.Pattern[str]:
+    return re.compile("[\U0001f000-\U0001ffff]")
 
 
 def is_cjk(ch: str) -> bool:
     """True for a Han, kana or Hangul letter (or a full-width letter/digit)."""
-    return len(ch) == 1 and _CJK_CHAR.match(ch) is not None
+    return len(ch) == 1 and _run().match(ch) is not None
 
 
 def cjk_runs(text: str) -> list[tuple[int, int]]:
     """Spans ``(start, end)`` of the maximal CJK runs of ``text``."""
-    return [m.span() for m in _CJK_RUN.finditer(text)]
+    return [m.span() for m in _run().finditer(text)]
+
+
+def cjk_text(text: str) -> str:
+    """The CJK characters of ``text``, in order."""
+    return "".join(_run().findall(text))
 
 
 def _split_run(run: str) -> str:
@@ -63,9 +78,10 @@ def _bigram_run(match: re.Match[str]) -> str:
 
 def to_index_text(text: str) -> str:
     """Text as fed to FTS5: CJK runs → bigrams + last-char unigram, other text unchanged."""
-    if _LATE_SYMBOLS.search(text):
-        text = _LATE_SYMBOLS.sub(" ", text)
-    return _CJK_RUN.sub(_bigram_run, text)
+    late = _late_symbols()
+    if late.search(text):
+        text = late.sub(" ", text)
+    return _run().sub(_bigram_run, text)
 
 
 TITLE_MARK = "x"
@@ -74,19 +90,16 @@ TITLE_MARK = "x"
 
 def unigram_text(title: str, plain: str) -> str:
     """Distinct CJK characters of an article, title ones again with :data:`TITLE_MARK`."""
-    in_title = set(_CJK_CHAR.findall(title))
-    chars = in_title.union(_CJK_CHAR.findall("".join(set(plain))))  # distinct chars first
+    in_title = set(cjk_text(title))
+    chars = in_title.union(cjk_text("".join(set(plain))))  # distinct chars first
     return " ".join([*sorted(chars), *(TITLE_MARK + c for c in sorted(in_title))])
-
-
-_WORD = re.compile(r"[^\W_]+")
 
 
 def word_count(text: str) -> int:
     """Words for display: each CJK character counts as one word, plus other words."""
-    rest, runs = _CJK_RUN.subn(" ", text)
+    rest, runs = _run().subn(" ", text)
     cjk = len(text) - len(rest) + runs  # each run became one space
-    return cjk + len(_WORD.findall(rest))
+    return cjk + len(re.findall(r"[^\W_]+", rest))
 
 
 def cjk_tokens(run: str, *, last: bool) -> list[str]:

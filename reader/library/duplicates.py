@@ -36,10 +36,10 @@ from __future__ import annotations
 import re
 import zlib
 from collections.abc import Iterable
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import Any
 
-from reader.library.cjk import CJK_RANGES
+from reader.library.cjk import CJK_RANGES, cjk_text
 from reader.library.fold import fold
 
 NUM_PERM = 64
@@ -60,13 +60,16 @@ COMPARE_CHARS = 30_000
 a 25 MB file would otherwise cost a minute of shingling."""
 """Bump when signatures change: stored ones must then be computed again."""
 
-_TOKEN = re.compile(f"[{CJK_RANGES}]|[^\\W_{CJK_RANGES}]+")
-_ALL_CJK = re.compile(f"[{CJK_RANGES}]+")
+
+@cache
+def _token() -> re.Pattern[str]:
+    """A comparison token (compiled on first use: importing this module stays cheap)."""
+    return re.compile(f"[{CJK_RANGES}]|[^\\W_{CJK_RANGES}]+")
 
 
 def tokens(plain_text: str) -> list[str]:
     """The comparison tokens of a text: CJK characters and Latin words, folded."""
-    return _TOKEN.findall(fold(plain_text))
+    return _token().findall(fold(plain_text))
 
 
 def shingle_hashes(plain_text: str, *, folded: bool = False) -> Any:
@@ -77,10 +80,10 @@ def shingle_hashes(plain_text: str, *, folded: bool = False) -> Any:
 
     opening = plain_text[:COMPARE_CHARS]
     folded_text = opening if folded else fold(opening)
-    toks = _TOKEN.findall(folded_text)
+    toks = _token().findall(folded_text)
     if len(toks) < MIN_TOKENS:
         return np.zeros(0, dtype=np.uint32)
-    cjk = sum(map(len, _ALL_CJK.findall(folded_text)))
+    cjk = len(cjk_text(folded_text))
     k = SHINGLE_CJK if 2 * cjk >= len(toks) else SHINGLE_WORDS
     try:
         encoded = list(map(str.encode, toks))
@@ -118,12 +121,12 @@ def _minhash(values: Any = None) -> Any:
     )
 
 
-_NUMBER = re.compile(r"[a-z0-9.\-]*\d[a-z0-9.\-]*")  # on folded text: 3.3.1, 2.7.0-rc2, p195
+_NUMBER = r"[a-z0-9.\-]*\d[a-z0-9.\-]*"  # on folded text: 3.3.1, 2.7.0-rc2, p195
 
 
 def title_key(title: str | None) -> int:
     """Hash of the words with digits in a title (0: none): ``Ruby 2.7.0-rc2`` → {2.7.0-rc2}."""
-    numbers = sorted({n.strip(".-") for n in _NUMBER.findall(fold(title or ""))})
+    numbers = sorted({n.strip(".-") for n in re.findall(_NUMBER, fold(title or ""))})
     return zlib.crc32("\0".join(numbers).encode()) | 1 if numbers else 0
 
 

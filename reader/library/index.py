@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Sequence
-from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -129,8 +128,8 @@ class Collection:
         """Number of articles matching ``filter`` (``unread``/``starred`` narrow it too:
         ``count(unread=True)`` is ``count(Filter(unread=True))``)."""
         if unread or starred:
-            filter = replace(
-                filter, unread=filter.unread or unread, starred=filter.starred or starred
+            filter = filter._replace(
+                unread=filter.unread or unread, starred=filter.starred or starred
             )
         where = filter.where()
         sql = "SELECT count(*) FROM articles a" + where.sql()

@@ -11,12 +11,13 @@ or noted in ``Query.errors``; nothing here reaches FTS5 syntax unquoted.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from typing import NamedTuple
+
+from reader.library.model import slots_eq, slots_repr
 
 
-@dataclass(frozen=True, slots=True)
-class Term:
+class Term(NamedTuple):
     """One text condition: a word, a quoted phrase or a ``title:`` term."""
 
     text: str
@@ -31,27 +32,50 @@ class Term:
         return f"{self.field}:{core}" if self.field else core
 
 
-@dataclass(slots=True)
 class Query:
-    """A parsed query. Lists are AND-ed; each ``any_of`` group is OR-ed inside."""
+    """A parsed query. Lists are AND-ed; each ``any_of`` group is OR-ed inside.
 
-    text: str = ""
-    terms: list[Term] = field(default_factory=list)
-    phrases: list[Term] = field(default_factory=list)
-    any_of: list[tuple[Term, ...]] = field(default_factory=list)
-    excluded: list[Term] = field(default_factory=list)
-    title: list[Term] = field(default_factory=list)
-    author: list[str] = field(default_factory=list)
-    category: list[str] = field(default_factory=list)
-    tag: list[str] = field(default_factory=list)
-    after: datetime | None = None
-    """Inclusive lower bound (midnight UTC of a calendar day in the article's own zone)."""
-    before: datetime | None = None
-    """Exclusive upper bound."""
-    unread: bool = False
-    read: bool = False
-    starred: bool = False
-    errors: list[str] = field(default_factory=list)
+    ``after`` is an inclusive lower bound (midnight UTC of a calendar day in the article's
+    own zone), ``before`` an exclusive upper bound.
+    """
+
+    __slots__ = (
+        "after",
+        "any_of",
+        "author",
+        "before",
+        "category",
+        "errors",
+        "excluded",
+        "phrases",
+        "read",
+        "starred",
+        "tag",
+        "terms",
+        "text",
+        "title",
+        "unread",
+    )
+    __repr__ = slots_repr
+    __eq__ = slots_eq
+    __hash__ = None  # type: ignore[assignment]
+
+    def __init__(self, text: str = "") -> None:
+        self.text = text
+        self.terms: list[Term] = []
+        self.phrases: list[Term] = []
+        self.any_of: list[tuple[Term, ...]] = []
+        self.excluded: list[Term] = []
+        self.title: list[Term] = []
+        self.author: list[str] = []
+        self.category: list[str] = []
+        self.tag: list[str] = []
+        self.after: datetime | None = None
+        self.before: datetime | None = None
+        self.unread = False
+        self.read = False
+        self.starred = False
+        self.errors: list[str] = []
 
     @property
     def positive(self) -> list[Term]:
@@ -93,8 +117,7 @@ _FIELD_RE = re.compile(r"([A-Za-z]+):(.*)\Z", re.S)
 _DATE_RE = re.compile(r"(\d{4})(?:[-/.](\d{1,2}))?(?:[-/.](\d{1,2}))?\Z")
 
 
-@dataclass(slots=True)
-class _Token:
+class _Token(NamedTuple):
     text: str
     quoted: bool
     negated: bool = False

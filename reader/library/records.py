@@ -11,7 +11,6 @@ import hashlib
 import os
 import zlib
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Literal, NamedTuple, TypeVar
@@ -19,7 +18,7 @@ from typing import Literal, NamedTuple, TypeVar
 from reader.library.cjk import to_index_text, unigram_text
 from reader.library.fold import fold
 from reader.library.fsnames import from_db
-from reader.library.model import CategoryPath
+from reader.library.model import CategoryPath, slots_eq, slots_repr
 
 SEP = "\x1f"
 """Between parts of one category path; between list items."""
@@ -172,8 +171,7 @@ class ListRecord(NamedTuple):
     dups: int
 
 
-@dataclass(frozen=True, slots=True)
-class ArticleRow:
+class ArticleRow(NamedTuple):
     """One list row: metadata only, reading state joined in."""
 
     id: int
@@ -240,13 +238,18 @@ class StoredArticle(NamedTuple):
 # ----------------------------------------------------------------------- filter SQL
 
 
-@dataclass(slots=True)
 class Where:
     """WHERE conditions on ``articles a`` and their arguments: the one place filter SQL
     is written (lists, counts and the query language's field filters all use it)."""
 
-    conditions: list[str] = field(default_factory=list)
-    args: list[object] = field(default_factory=list)
+    __slots__ = ("args", "conditions")
+    __repr__ = slots_repr
+    __eq__ = slots_eq
+    __hash__ = None  # type: ignore[assignment]
+
+    def __init__(self) -> None:
+        self.conditions: list[str] = []
+        self.args: list[object] = []
 
     def add(self, sql: str, *args: object) -> None:
         self.conditions.append(sql)
@@ -296,8 +299,7 @@ class Where:
         return prefix + " AND ".join(self.conditions) if self.conditions else ""
 
 
-@dataclass(frozen=True, slots=True)
-class Filter:
+class Filter(NamedTuple):
     """Which articles a list or count covers; every field narrows it (all of them hold)."""
 
     category: CategoryPath | None = None

@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import re
 import sqlite3
-from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from reader.library.cjk import TITLE_MARK, cjk_runs, cjk_tokens
 from reader.library.fold import fold
+from reader.library.model import slots_eq, slots_repr
 from reader.library.query import Query, Term, parse_query
 from reader.library.records import SEP, ArticleRow, SearchSort, Where, unpack_plain
 from reader.library.sanitize import clean_line
@@ -28,8 +28,7 @@ BODY_WEIGHT = 1.0
 MAX_QUERY_CHARS = 1000
 
 
-@dataclass(frozen=True, slots=True)
-class Hit:
+class Hit(NamedTuple):
     """One search result: its row, BM25 score (lower is better; 0 for date order), snippet."""
 
     row: ArticleRow
@@ -39,15 +38,29 @@ class Hit:
     """Character spans ``(start, end)`` of matched terms in ``snippet``."""
 
 
-@dataclass(slots=True)
 class SearchResult:
-    hits: list[Hit]
-    total: int
-    terms: tuple[str, ...]
-    """Texts to highlight in the article view."""
-    error: str | None = None
-    incomplete: bool = False
-    """True while the full-text index is still being built (results may be missing)."""
+    """Hits, the total, ``terms`` (texts to highlight in the article view), an error for the
+    user, and ``incomplete``: the full-text index is still being built (hits may be missing).
+    """
+
+    __slots__ = ("error", "hits", "incomplete", "terms", "total")
+    __repr__ = slots_repr
+    __eq__ = slots_eq
+    __hash__ = None  # type: ignore[assignment]
+
+    def __init__(
+        self,
+        hits: list[Hit],
+        total: int,
+        terms: tuple[str, ...],
+        error: str | None = None,
+        incomplete: bool = False,
+    ) -> None:
+        self.hits = hits
+        self.total = total
+        self.terms = terms
+        self.error = error
+        self.incomplete = incomplete
 
 
 # ------------------------------------------------------------------ FTS expressions
@@ -99,14 +112,17 @@ def term_expression(term: Term) -> str | None:
     return f"title : {expr}" if term.field == "title" else expr
 
 
-@dataclass(slots=True)
 class Plan:
     """A query split over the two FTS tables plus SQL conditions on ``articles a``."""
 
-    fts: list[str] = field(default_factory=list)
-    uni: list[str] = field(default_factory=list)
-    where: Where = field(default_factory=Where)
-    searchable: bool = False
+    __slots__ = ("fts", "searchable", "uni", "where")
+    __repr__ = slots_repr
+
+    def __init__(self) -> None:
+        self.fts: list[str] = []
+        self.uni: list[str] = []
+        self.where = Where()
+        self.searchable = False
 
 
 _IN_FTS = "coalesce(a.docno, 0) IN (SELECT rowid FROM fts WHERE fts MATCH ?)"

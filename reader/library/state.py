@@ -11,8 +11,8 @@ import sqlite3
 import threading
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from reader import paths
 
@@ -32,8 +32,7 @@ CREATE INDEX IF NOT EXISTS state_starred ON state(key) WHERE starred;
 """
 
 
-@dataclass(frozen=True, slots=True)
-class ArticleState:
+class ArticleState(NamedTuple):
     """Reading state of one article; the default for an article never touched."""
 
     read: bool = False

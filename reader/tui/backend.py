@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
@@ -47,7 +47,7 @@ class ListFilter:
 
     def to_filter(self) -> Filter:
         """The library's filter for ``Collection.ids`` and ``Collection.count``."""
-        return replace(self._base_filter(), hide_duplicates=self.hide_duplicates)
+        return self._base_filter()._replace(hide_duplicates=self.hide_duplicates)
 
     def _base_filter(self) -> Filter:
         value = self.value[0] if self.value else ""
