@@ -253,3 +253,21 @@ def test_bulk_decisions_equal_the_per_pair_similarity(
     ]
     assert discounted, "boilerplate turned some pairs down that only a third article decides"
     assert fast == _lsh_groups(index)
+
+
+@pytest.mark.parametrize("seed", [5, 6, 7, 8])
+def test_growing_the_groups_equals_grouping_everything(seed: int) -> None:
+    # Groups of the first articles, then some added: the new ones join, form and (as
+    # outsiders holding shared slots) split groups exactly as grouping everything does.
+    from reader.library.duplicates import group, grow
+
+    signatures = _shared_signatures(seed)
+    rng = np.random.default_rng(seed)
+    new = set(rng.choice([i for i, _ in signatures], size=60, replace=False).tolist())
+    old = group([s for s in signatures if s[0] not in new])
+    whole = group(signatures)
+    assert grow(signatures, old, new) == whole
+    assert whole != old  # the additions changed the groups, so the comparison means something
+    lost = [g for g in old if not any(set(g) <= set(w) for w in whole)]
+    if seed == 5:
+        assert lost, "an added outsider split an old group"

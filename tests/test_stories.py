@@ -105,6 +105,46 @@ def test_groups_follow_changes(news: Path, tmp_path: Path) -> None:
         assert coll.refresh(workers=1).dup_groups is None  # nothing changed: not regrouped
 
 
+def test_added_articles_are_grouped_from_their_pairs_only(news: Path, tmp_path: Path) -> None:
+    with open_collection(news, tmp_path) as coll:
+        first = coll.refresh(workers=1)
+        assert (first.dup_groups, first.grouped_added) == (1, False)
+        # A new copy of the story and a new pair of copies: only additions since last time.
+        write(news, "e/third.md", "老街改造", HEADER_B + STORY + FOOTER_A, "2021-07-05 08:00")
+        write(news, "f/one.md", "图书馆讲座", BODIES[5] * 2, "2021-07-06 08:00")
+        write(news, "g/two.md", "图书馆讲座", BODIES[5] * 2, "2021-07-07 08:00")
+        added = coll.refresh(workers=1)
+        assert (added.dup_groups, added.grouped_added) == (2, True)
+        grown = [[r.path.relative_to(news).as_posix() for r in g] for g in coll.duplicate_groups()]
+        assert grown == [
+            ["f/one.md", "g/two.md"],
+            ["a/story.md", "b/story.md", "c/copy.md", "e/third.md"],
+        ]
+        # A removal is not an addition (the copy gone, the other one may now pair with an
+        # article it shared text with): everything is grouped again, as from scratch.
+        (news / "g" / "two.md").unlink()
+        removed = coll.refresh(workers=1)
+        assert removed.grouped_added is False
+        after = [[r.path.relative_to(news).as_posix() for r in g] for g in coll.duplicate_groups()]
+    with open_collection(news, tmp_path / "fresh") as scratch:
+        scratch.refresh(workers=1)
+        assert after == [
+            [r.path.relative_to(news).as_posix() for r in g] for g in scratch.duplicate_groups()
+        ]
+        assert ["a/story.md", "b/story.md", "c/copy.md", "e/third.md"] in after
+
+
+def test_an_edit_groups_everything_again(news: Path, tmp_path: Path) -> None:
+    with open_collection(news, tmp_path) as coll:
+        coll.refresh(workers=1)
+        copy = news / "c" / "copy.md"
+        write(news, "c/copy.md", "老街改造完成", BODIES[4] * 3, "2021-07-04 10:00")
+        os.utime(copy, ns=(1, 1))  # an in-place edit: only a full walk sees it
+        report = coll.refresh(workers=1, full=True)
+        assert (report.updated, report.dup_groups, report.grouped_added) == (1, 1, False)
+        assert [r.path.name for r in coll.duplicate_groups()[0]] == ["story.md", "story.md"]
+
+
 def run(*args: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ}
     result = subprocess.run(

@@ -33,9 +33,10 @@ Hooking it in (the lead):
 
 from __future__ import annotations
 
+import itertools
 import re
 import zlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from functools import cache, lru_cache
 from typing import Any
 
@@ -183,11 +184,13 @@ class DuplicateIndex:
         self._lsh: Any = None  # datasketch MinHashLSH, built for add() only
         self._in_lsh = 0  # how many of _ids it holds
         self._ids: list[int] = []
-        self._rows: list[Any] = []
+        self._rows: list[Any] = []  # blocks of signature rows (k, NUM_PERM), in _ids order
         self._row_of: dict[int, int] = {}
         self._matrix: Any = None  # numpy (n, NUM_PERM), rebuilt after adds
-        self._count: Any = None  # (n, NUM_PERM): articles holding the same value in that slot
-        self._first: Any = None  # (n, NUM_PERM): where those start in ``_order[slot]``
+        # Per-row slot statistics, for the rows that needed them (all of them in groups()):
+        self._stat_of: Any = None  # (n,): row → its row in _count/_first, -1 when none
+        self._count: Any = None  # (k, NUM_PERM): articles holding the same value in that slot
+        self._first: Any = None  # (k, NUM_PERM): where those start in ``_order[slot]``
         self._order: Any = None  # (NUM_PERM, n): rows sorted by their value in each slot
         self._sorted: Any = None  # (NUM_PERM, n): those values
         self._near: dict[int, list[int]] = {}  # LSH candidates of an id (cache)
@@ -205,10 +208,15 @@ class DuplicateIndex:
         values = np.frombuffer(sig, dtype="<u4", offset=4).astype(np.uint32)
         self._row_of[id_] = len(self._ids)
         self._ids.append(id_)
-        self._rows.append(values)
+        self._rows.append(values.reshape(1, NUM_PERM))
         self._matrix = None
+        self._stat_of = None
         self._near = {}
         return values
+
+    def _row(self, id_: int) -> Any:
+        self._state()
+        return self._matrix[self._row_of[id_]]
 
     def _lsh_up_to_date(self) -> Any:
         """The datasketch LSH over every article so far (for one-at-a-time :meth:`add`)."""
@@ -217,7 +225,7 @@ class DuplicateIndex:
 
             self._lsh = MinHashLSH(threshold=LSH_THRESHOLD, num_perm=NUM_PERM)
         for id_ in self._ids[self._in_lsh :]:
-            self._lsh.insert(id_, _minhash(self._rows[self._row_of[id_]]))
+            self._lsh.insert(id_, _minhash(self._row(id_)))
         self._in_lsh = len(self._ids)
         return self._lsh
 
@@ -229,20 +237,35 @@ class DuplicateIndex:
             # per slot (row-major, so each slot's column is contiguous for searchsorted)
             self._order = np.ascontiguousarray(np.argsort(self._matrix, axis=0).T)
             self._sorted = np.take_along_axis(self._matrix.T, self._order, axis=1)
-            self._count = np.zeros(self._matrix.shape, dtype=np.int64)
-            self._first = np.zeros(self._matrix.shape, dtype=np.int64)
+            self._stat_of = np.full(len(self._ids), -1, dtype=np.int64)
+            self._count = np.zeros((0, NUM_PERM), dtype=np.int64)
+            self._first = np.zeros((0, NUM_PERM), dtype=np.int64)
+
+    def _stats(self, rows: Any) -> Any:
+        """Rows of ``_count``/``_first`` for matrix ``rows``, computed for those lacking them."""
+        import numpy as np
+
+        self._state()
+        rows = np.asarray(rows, dtype=np.int64)
+        need = np.unique(rows[self._stat_of[rows] < 0])
+        if len(need):
+            first = np.empty((len(need), NUM_PERM), dtype=np.int64)
+            count = np.empty((len(need), NUM_PERM), dtype=np.int64)
             for slot in range(NUM_PERM):
-                column, values = self._sorted[slot], self._matrix[:, slot]
-                first = np.searchsorted(column, values, "left")
-                self._first[:, slot] = first
-                self._count[:, slot] = np.searchsorted(column, values, "right") - first
+                column, values = self._sorted[slot], self._matrix[need, slot]
+                first[:, slot] = np.searchsorted(column, values, "left")
+                count[:, slot] = np.searchsorted(column, values, "right") - first[:, slot]
+            self._stat_of[need] = np.arange(len(need)) + len(self._count)
+            self._first = np.concatenate([self._first, first]) if len(self._first) else first
+            self._count = np.concatenate([self._count, count]) if len(self._count) else count
+        return self._stat_of[rows]
 
     def candidates(self, id_: int) -> list[int]:
         """Ids the LSH proposes as near-duplicates of ``id_`` (``id_`` included)."""
         near = self._near.get(id_)
         if near is None:
             lsh = self._lsh_up_to_date()
-            near = self._near[id_] = lsh.query(_minhash(self._rows[self._row_of[id_]]))
+            near = self._near[id_] = lsh.query(_minhash(self._row(id_)))
         return near
 
     def raw_similarity(self, a: int, b: int) -> float:
@@ -272,11 +295,12 @@ class DuplicateIndex:
         if len(equal) >= EXACT * NUM_PERM or len(equal) < THRESHOLD * NUM_PERM:
             # leaving boilerplate slots out can only lower the similarity
             return len(equal) / NUM_PERM
-        common = equal[self._count[ra, equal] >= 3].tolist()
+        sa = int(self._stats([ra])[0])
+        common = equal[self._count[sa, equal] >= 3].tolist()
         if not common:
             return len(equal) / NUM_PERM
         slots = np.array(common, dtype=np.int64)
-        first, count = self._first[ra, slots], self._count[ra, slots]
+        first, count = self._first[sa, slots], self._count[sa, slots]
         # One outsider makes a slot boilerplate: look at a few holders of every slot first
         # (usually enough), then at all holders of the slots not yet decided.
         look = np.minimum(count, _FIRST_LOOK)
@@ -312,8 +336,25 @@ class DuplicateIndex:
 
     def add_many(self, signatures: Iterable[tuple[int, bytes]]) -> None:
         """Add articles without checking them (call :meth:`groups` afterwards)."""
+        import numpy as np
+
+        size = 4 + 4 * NUM_PERM
+        ids: list[int] = []
+        sigs: list[bytes] = []
         for id_, sig in signatures:
-            self._insert(id_, sig)
+            if len(sig) == size and id_ not in self._row_of:
+                self._row_of[id_] = len(self._ids) + len(ids)
+                ids.append(id_)
+                sigs.append(sig)
+        if not ids:
+            return
+        block = np.frombuffer(b"".join(sigs), dtype="<u4").reshape(len(ids), 1 + NUM_PERM)
+        self._title_key.update(zip(ids, block[:, 0].tolist(), strict=True))
+        self._rows.append(block[:, 1:].astype(np.uint32))
+        self._ids.extend(ids)
+        self._matrix = None
+        self._stat_of = None
+        self._near = {}
 
     def groups(self) -> list[list[int]]:
         """All groups of ≥ 2 near-duplicates: each sorted, the list sorted.
@@ -329,8 +370,42 @@ class DuplicateIndex:
         import numpy as np
 
         self._state()
+        self._stats(np.arange(len(self._ids)))
+        return self._components(_band_pairs(self._matrix))
+
+    def grown(self, old_groups: Iterable[Sequence[int]], new_ids: Iterable[int]) -> list[list[int]]:
+        """The groups once ``new_ids`` were added to articles whose groups were ``old_groups``
+        (every article in this index): what :meth:`groups` returns, found from far fewer pairs.
+
+        Adding articles only adds holders to slot values, so it can only turn more shared
+        slots into boilerplate and lower a pair's similarity: a pair that was apart stays
+        apart. Only pairs with a new article and pairs inside an old group are decided.
+        """
+        import numpy as np
+
+        self._state()
+        rows = self._row_of
+        new = np.array(sorted({rows[i] for i in new_ids if i in rows}), dtype=np.int64)
+        pairs = [_band_pairs_with(self._matrix, new)] if len(new) else []
+        inner: list[tuple[int, int]] = []
+        for members in old_groups:
+            known = sorted({rows[i] for i in members if i in rows})
+            inner.extend(itertools.combinations(known, 2))
+        if inner:
+            pair = np.array(inner, dtype=np.int64)
+            shape = (len(pair), BANDS, ROWS)
+            a, b = self._matrix[pair[:, 0]].reshape(shape), self._matrix[pair[:, 1]].reshape(shape)
+            pairs.append(pair[(a == b).all(axis=2).any(axis=1)])  # LSH candidates only
+        if not pairs:
+            return []
+        both = np.unique(np.concatenate(pairs), axis=0)
+        return self._components(both)
+
+    def _components(self, pairs: Any) -> list[list[int]]:
+        """Groups (connected components) of the confirmed ``pairs`` of matrix rows."""
+        import numpy as np
+
         found = _Groups()
-        pairs = _band_pairs(self._matrix)
         if not len(pairs):
             return []
         m, ids = self._matrix, self._ids
@@ -339,11 +414,13 @@ class DuplicateIndex:
         equal = same.sum(axis=1)
         keys = np.array([self._title_key[i] for i in ids], dtype=np.int64)
         ka, kb = keys[ra], keys[rb]
-        possible = ~((ka != 0) & (kb != 0) & (ka != kb)) & (equal >= THRESHOLD * NUM_PERM)
+        possible = ~((ka != 0) & (kb != 0) & (ka != kb))
+        possible &= equal >= THRESHOLD * NUM_PERM
         # Slots that could be boilerplate (held by 3+ articles); with k of them left out the
         # similarity is (e - k) / (N - k): when even all of them cannot bring it below
         # THRESHOLD, the pair is confirmed without looking at who holds them.
-        common = (same & (self._count[ra] >= 3)).sum(axis=1)
+        sa = self._stats(ra)
+        common = (same & (self._count[sa] >= 3)).sum(axis=1)
         safe = common <= (equal - THRESHOLD * NUM_PERM) / (1 - THRESHOLD)
         sure = possible & ((equal >= EXACT * NUM_PERM) | safe)
         # Below SAME, ``a`` itself is an outsider holding every common slot: all of them are
@@ -360,9 +437,10 @@ class DuplicateIndex:
         boilerplate (the same decision, for many pairs at once)."""
         import numpy as np
 
-        pair, slots = np.nonzero(same & (self._count[ra] >= 3))
+        sa = self._stats(ra)
+        pair, slots = np.nonzero(same & (self._count[sa] >= 3))
         xa, xb = ra[pair], rb[pair]
-        first, count = self._first[xa, slots], self._count[xa, slots]
+        first, count = self._first[sa[pair], slots], self._count[sa[pair], slots]
         boiler = self._outsiders(xa, xb, slots, first, np.minimum(count, _FIRST_LOOK))
         rest = np.flatnonzero(~boiler & (count > _FIRST_LOOK))
         if len(rest):
@@ -449,8 +527,55 @@ def _band_pairs(matrix: Any) -> Any:
     return np.stack([unique // n, unique % n], axis=1)
 
 
+def _band_pairs_with(matrix: Any, rows: Any) -> Any:
+    """Row pairs ``(a, b)``, ``a < b``, agreeing on a whole band, one of them in ``rows``."""
+    import numpy as np
+
+    found = []
+    wanted = np.zeros(matrix.shape[0], dtype=bool)
+    wanted[rows] = True
+    for band in range(BANDS):
+        cols = np.ascontiguousarray(matrix[:, band * ROWS : (band + 1) * ROWS], dtype="<u8")
+        key = cols[:, 0] << np.uint64(32) | cols[:, 1]
+        key ^= (cols[:, 2] << np.uint64(32) | cols[:, 3]) * np.uint64(0x9E3779B97F4A7C15)
+        near = np.flatnonzero(np.isin(key, key[rows]))
+        if len(near) <= 1:
+            continue
+        by_key: dict[int, list[int]] = {}
+        for r, k in zip(near.tolist(), key[near].tolist(), strict=True):
+            by_key.setdefault(k, []).append(r)
+        for members in by_key.values():
+            for x in members:
+                if not wanted[x]:
+                    continue
+                for y in members:
+                    if (
+                        y != x
+                        and (
+                            matrix[x, band * ROWS : (band + 1) * ROWS]
+                            == matrix[y, band * ROWS : (band + 1) * ROWS]
+                        ).all()
+                    ):
+                        found.append((min(x, y), max(x, y)))
+    if not found:
+        return np.zeros((0, 2), dtype=np.int64)
+    return np.unique(np.array(found, dtype=np.int64), axis=0)
+
+
 def group(signatures: Iterable[tuple[int, bytes]]) -> list[list[int]]:
     """Groups of near-duplicate article ids from ``(id, signature)`` pairs (see module)."""
     index = DuplicateIndex()
     index.add_many(signatures)
     return index.groups()
+
+
+def grow(
+    signatures: Iterable[tuple[int, bytes]],
+    old_groups: Iterable[Sequence[int]],
+    new_ids: Iterable[int],
+) -> list[list[int]]:
+    """:func:`group` of ``signatures`` when the only change since ``old_groups`` were found
+    is the articles ``new_ids`` (added, none changed or removed); see :meth:`DuplicateIndex.grown`."""
+    index = DuplicateIndex()
+    index.add_many(signatures)
+    return index.grown(old_groups, new_ids)

@@ -175,7 +175,9 @@ class IndexReport(RefreshReport):
     - ``full``: every directory was listed and every file stat-ed (``refresh(full=True)``);
     - ``dirs_listed``: directories listed (changed or new; all of them in a full walk);
     - ``dup_groups``: groups of near-duplicate stories, when this run computed them again;
-    - ``group_seconds``: seconds spent grouping near-duplicates.
+    - ``group_seconds``: seconds spent grouping near-duplicates;
+    - ``grouped_added``: that grouping only looked at new articles' pairs (nothing else had
+      changed since the groups were stored).
     """
 
     __slots__ = (
@@ -185,6 +187,7 @@ class IndexReport(RefreshReport):
         "fts_seconds",
         "full",
         "group_seconds",
+        "grouped_added",
         "list_seconds",
         "parsed",
     )
@@ -199,3 +202,4 @@ class IndexReport(RefreshReport):
         self.dirs_listed = 0
         self.dup_groups: int | None = None
         self.group_seconds = 0.0
+        self.grouped_added = False

@@ -121,8 +121,10 @@ class Refresher:
                 self._write(lambda: self.dirs.assign_ids(self.conn))
             if stories.text_outdated(self.conn):  # folding or signatures changed
                 self._write(self._redo_text)
-            elif todo or removed:
+            elif removed or any(old is not None for _found, old in todo):
                 self._write(lambda: stories.mark_ungrouped(self.conn))
+            elif todo:  # only new files: grouping can look at their pairs only
+                self._write(lambda: stories.mark_added(self.conn))
             self._remove(removed)
             self._parse(todo)
             if self.dirs.listed or self.dirs.removed_ids():
@@ -150,7 +152,7 @@ class Refresher:
         self.notify(Progress("write", n, n, "grouping duplicate stories"))
 
         def regroup() -> None:
-            self.report.dup_groups = stories.regroup(self.conn)
+            self.report.dup_groups, self.report.grouped_added = stories.regroup(self.conn)
 
         self._write(regroup)
         self.report.group_seconds = time.perf_counter() - start

@@ -9,7 +9,11 @@
   hidden, the group's *earliest* dated article (ids sort by date; undated articles only
   when the whole group is undated). ``meta.grouped`` is ``'0'`` from the first write of a
   changing refresh until the groups are stored again, so an interrupted refresh regroups
-  next time.
+  next time. When the only change since the groups were stored is new articles,
+  ``meta.grouped`` is ``'added'`` and only pairs with a new article or inside an old group
+  are decided (:func:`reader.library.duplicates.grow`: the same groups, ~1 s instead of
+  ~15 s at 100,000 articles); new articles are those whose docno is above
+  ``meta.grouped_docno`` (new rows take the next docno; changed rows keep theirs).
 - **Related.** :func:`related_ids` runs :func:`reader.library.related.related_query` (the
   article's rarest characteristic terms, an OR query) with BM25 over ``fts``.
 """
@@ -18,7 +22,6 @@ from __future__ import annotations
 
 import sqlite3
 
-from reader.library.duplicates import group
 from reader.library.records import SLOT_BITS, unpack_plain
 from reader.library.store import TEXT_VERSION, Store
 
@@ -53,6 +56,13 @@ def mark_ungrouped(conn: sqlite3.Connection) -> None:
     _set_meta(conn, "grouped", "0")
 
 
+def mark_added(conn: sqlite3.Connection) -> None:
+    """Articles are about to be added, none changed or removed: unless a whole grouping is
+    due anyway, the next one only needs to look at the new articles."""
+    if _meta(conn, "grouped") == "1":
+        _set_meta(conn, "grouped", "added")
+
+
 def needs_grouping(conn: sqlite3.Connection) -> bool:
     return _meta(conn, "grouped") != "1"
 
@@ -63,21 +73,39 @@ def kept_id(ids: list[int]) -> int:
     return min(dated or ids)
 
 
-def regroup(conn: sqlite3.Connection) -> int:
+def regroup(conn: sqlite3.Connection) -> tuple[int, bool]:
     """Group every stored signature and replace ``dup_groups`` (inside the caller's
-    transaction); returns the number of groups."""
-    signatures = conn.execute(
-        "SELECT id, minhash FROM articles WHERE length(minhash) > 0"
-    ).fetchall()
-    groups = group((int(i), bytes(m)) for i, m in signatures)
+    transaction); returns the number of groups and whether only new articles' pairs were
+    looked at."""
+    from reader.library.duplicates import group, grow  # numpy: only when grouping
+
+    signatures = (
+        (int(i), bytes(m))
+        for i, m in conn.execute("SELECT id, minhash FROM articles WHERE length(minhash) > 0")
+    )
+    since = _meta(conn, "grouped_docno")
+    added_only = since is not None and _meta(conn, "grouped") == "added"
+    if since is not None and added_only:
+        new = conn.execute(
+            "SELECT id FROM articles WHERE docno > ? AND length(minhash) > 0", (int(since),)
+        )
+        old = conn.execute("SELECT grp, id FROM dup_groups ORDER BY grp").fetchall()
+        old_groups: dict[int, list[int]] = {}
+        for grp, id_ in old:
+            old_groups.setdefault(grp, []).append(id_)
+        groups = grow(signatures, old_groups.values(), [i for (i,) in new])
+    else:
+        groups = group(signatures)
     conn.execute("DELETE FROM dup_groups")
     rows: list[tuple[int, int]] = []
     for ids in groups:
         grp = kept_id(ids)
         rows.extend((i, grp) for i in ids)
     conn.executemany("INSERT INTO dup_groups(id, grp) VALUES (?, ?)", rows)
+    top = conn.execute("SELECT coalesce(max(docno), 0) FROM articles").fetchone()[0]
+    _set_meta(conn, "grouped_docno", str(top))
     _set_meta(conn, "grouped", "1")
-    return len(groups)
+    return len(groups), added_only
 
 
 # ------------------------------------------------------------------------- read side
