@@ -271,3 +271,16 @@ def test_growing_the_groups_equals_grouping_everything(seed: int) -> None:
     lost = [g for g in old if not any(set(g) <= set(w) for w in whole)]
     if seed == 5:
         assert lost, "an added outsider split an old group"
+
+
+@pytest.mark.parametrize("size", [1, 2, 7, 500, 20_000])
+def test_minhash_values_equal_datasketch(size: int) -> None:
+    from datasketch import MinHash
+
+    from reader.library.duplicates import SEED, minhash_values
+
+    rng = np.random.default_rng(size)
+    hashes = np.unique(rng.integers(0, 2**32, size=size, dtype=np.uint64).astype(np.uint32))
+    reference = MinHash(num_perm=NUM_PERM, seed=SEED, hashfunc=int, scheme="affine32")
+    reference.update_batch(hashes.tolist())
+    assert minhash_values(hashes).tolist() == reference.hashvalues.tolist()
