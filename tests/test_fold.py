@@ -183,3 +183,17 @@ def test_a_damaged_table_cache_is_rebuilt_not_trusted(tmp_path, monkeypatch) -> 
         assert fold_module._load_table() is None, junk
     fold_module._save_table({65: "a", 0x9577: "长"})
     assert fold_module._load_table() == {65: "a", 0x9577: "长"}
+
+
+def test_saving_the_table_removes_tables_of_other_versions(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from reader.library import fold as fold_module
+
+    old = tmp_path / "fold-table-1-15.0.0-3-111.marshal"
+    old.write_bytes(b"stale")
+    other = tmp_path / "unrelated.marshal"
+    other.write_bytes(b"keep")
+    file = tmp_path / "fold-table-1-15.0.0-3-222.marshal"
+    monkeypatch.setattr(fold_module, "_table_file", lambda: file)
+    fold_module._save_table({65: "a"})
+    assert fold_module._load_table() == {65: "a"}
+    assert sorted(p.name for p in tmp_path.iterdir()) == [file.name, "unrelated.marshal"]

@@ -31,6 +31,7 @@ Hooking it in (the lead):
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import itertools
 import marshal
@@ -143,7 +144,12 @@ def _save_table(table: dict[int, str]) -> None:
         tmp.write_bytes(marshal.dumps(table))
         os.replace(tmp, file)
     except OSError:
-        pass
+        return
+    # Tables of other versions (an upgrade, a new virtualenv) are never read again.
+    for old in file.parent.glob("fold-table-*.marshal"):
+        if old != file:
+            with contextlib.suppress(OSError):
+                old.unlink()
 
 
 def _build_table() -> dict[int, str]:
