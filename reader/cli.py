@@ -73,8 +73,9 @@ def _silence_stdout() -> None:
 
 
 def _dispatch(argv: list[str]) -> int:
-    if command_of(argv) in COMMANDS:
-        parser, search = subcommand_parser()
+    command = command_of(argv)
+    if command in COMMANDS:
+        parser, search = subcommand_parser(command)
         args = parse_search_aware(parser, search, argv)
     else:
         args = tui_parser().parse_args(argv)

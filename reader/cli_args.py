@@ -144,24 +144,37 @@ def tui_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def subcommand_parser() -> tuple[argparse.ArgumentParser, argparse.ArgumentParser]:
+def subcommand_parser(
+    only: str | None = None,
+) -> tuple[argparse.ArgumentParser, argparse.ArgumentParser]:
     """The parser for ``newsreader [--debug] [--config FILE] COMMAND ...``, and its
-    ``search`` subparser (whose options decide what a ``-word`` is)."""
+    ``search`` subparser (whose options decide what a ``-word`` is).
+
+    ``only``: the command being run; the other subcommands are listed (usage and help stay
+    the same) without their options, which cost ~8 ms of every call to add.
+    """
+
+    def wanted(name: str) -> bool:
+        return only is None or only == name
+
     parser = argparse.ArgumentParser(prog="newsreader")
     parser.add_argument("--version", action="version", version=f"newsreader {__version__}")
     common(parser)
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("index", help="build or refresh the index")
-    p.add_argument("paths", nargs="*", type=Path, metavar="PATH")
-    p.add_argument("--json", action="store_true", help="print a JSON summary")
-    p.add_argument("--workers", type=int, default=None, help="parser processes (default: cores)")
-    p.add_argument(
-        "--full",
-        action="store_true",
-        help="stat every file (finds files edited in place; default: changed directories only)",
-    )
-    common(p, suppress=True)
+    if wanted("index"):
+        p.add_argument("paths", nargs="*", type=Path, metavar="PATH")
+        p.add_argument("--json", action="store_true", help="print a JSON summary")
+        p.add_argument(
+            "--workers", type=int, default=None, help="parser processes (default: cores)"
+        )
+        p.add_argument(
+            "--full",
+            action="store_true",
+            help="stat every file (finds files edited in place; default: changed directories only)",
+        )
+        common(p, suppress=True)
 
     p = sub.add_parser(
         "search",
@@ -169,57 +182,62 @@ def subcommand_parser() -> tuple[argparse.ArgumentParser, argparse.ArgumentParse
         epilog=QUERY_HELP,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    p.add_argument("query", help="the query (-word excludes a word; no -- needed)")
-    p.add_argument("paths", nargs="*", type=Path, metavar="PATH")
-    p.add_argument("--limit", type=non_negative, default=20, help="0 = no limit (default 20)")
-    p.add_argument("--sort", choices=("relevance", "date"), default="relevance")
-    p.add_argument("--json", action="store_true")
-    p.add_argument("--full-refresh", action="store_true", help=FULL_REFRESH_HELP)
-    common(p, suppress=True)
-    search = p
+    if wanted("search"):
+        p.add_argument("query", help="the query (-word excludes a word; no -- needed)")
+        p.add_argument("paths", nargs="*", type=Path, metavar="PATH")
+        p.add_argument("--limit", type=non_negative, default=20, help="0 = no limit (default 20)")
+        p.add_argument("--sort", choices=("relevance", "date"), default="relevance")
+        p.add_argument("--json", action="store_true")
+        p.add_argument("--full-refresh", action="store_true", help=FULL_REFRESH_HELP)
+        common(p, suppress=True)
+    search = p  # complete whenever the command is search (the only time it is consulted)
 
     p = sub.add_parser("show", help="print one article file")
-    p.add_argument("file", type=Path)
-    p.add_argument("--format", choices=("text", "markdown", "json"), default="text")
-    p.add_argument(
-        "--width",
-        type=positive,
-        default=None,
-        help="wrap text to N cells (default: terminal width)",
-    )
-    p.add_argument(
-        "--color",
-        choices=("auto", "always", "never"),
-        default="auto",
-        help="style the text as the TUI does (auto: when stdout is a terminal; NO_COLOR: "
-        "bold/underline/reverse only)",
-    )
-    common(p, suppress=True)
+    if wanted("show"):
+        p.add_argument("file", type=Path)
+        p.add_argument("--format", choices=("text", "markdown", "json"), default="text")
+        p.add_argument(
+            "--width",
+            type=positive,
+            default=None,
+            help="wrap text to N cells (default: terminal width)",
+        )
+        p.add_argument(
+            "--color",
+            choices=("auto", "always", "never"),
+            default="auto",
+            help="style the text as the TUI does (auto: when stdout is a terminal; NO_COLOR: "
+            "bold/underline/reverse only)",
+        )
+        common(p, suppress=True)
 
     p = sub.add_parser("list", help="list articles")
-    p.add_argument("paths", nargs="*", type=Path, metavar="PATH")
-    p.add_argument(
-        "--category", help="a category at any level, or a path (a/b), as the query's category:"
-    )
-    p.add_argument("--sort", choices=("date", "title"), default="date")
-    p.add_argument("--limit", type=non_negative, default=50, help="0 = no limit (default 50)")
-    p.add_argument("--json", action="store_true")
-    p.add_argument("--full-refresh", action="store_true", help=FULL_REFRESH_HELP)
-    common(p, suppress=True)
+    if wanted("list"):
+        p.add_argument("paths", nargs="*", type=Path, metavar="PATH")
+        p.add_argument(
+            "--category", help="a category at any level, or a path (a/b), as the query's category:"
+        )
+        p.add_argument("--sort", choices=("date", "title"), default="date")
+        p.add_argument("--limit", type=non_negative, default=50, help="0 = no limit (default 50)")
+        p.add_argument("--json", action="store_true")
+        p.add_argument("--full-refresh", action="store_true", help=FULL_REFRESH_HELP)
+        common(p, suppress=True)
 
     p = sub.add_parser("categories", help="the category tree with counts")
-    p.add_argument("paths", nargs="*", type=Path, metavar="PATH")
-    p.add_argument("--json", action="store_true")
-    common(p, suppress=True)
+    if wanted("categories"):
+        p.add_argument("paths", nargs="*", type=Path, metavar="PATH")
+        p.add_argument("--json", action="store_true")
+        common(p, suppress=True)
 
     p = sub.add_parser("serve", help="serve the app to a web browser (private URL, offline)")
-    p.add_argument("paths", nargs="*", type=Path, metavar="PATH")
-    p.add_argument("--host", help="address to listen on (default 127.0.0.1)")
-    p.add_argument("--port", help="TCP port (default 8000)")
-    p.add_argument("--socket", metavar="PATH", help="listen on a Unix socket (0600) instead")
-    p.add_argument("--token", help="the URL's secret (default: random; visible in ps)")
-    common(p, suppress=True)
-    cli_stories.add_parsers(sub, lambda parser: common(parser, suppress=True))
+    if wanted("serve"):
+        p.add_argument("paths", nargs="*", type=Path, metavar="PATH")
+        p.add_argument("--host", help="address to listen on (default 127.0.0.1)")
+        p.add_argument("--port", help="TCP port (default 8000)")
+        p.add_argument("--socket", metavar="PATH", help="listen on a Unix socket (0600) instead")
+        p.add_argument("--token", help="the URL's secret (default: random; visible in ps)")
+        common(p, suppress=True)
+    cli_stories.add_parsers(sub, lambda parser: common(parser, suppress=True), wanted)
     return parser, search
 
 

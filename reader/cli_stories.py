@@ -22,26 +22,33 @@ EPILOG = (
 )
 
 
-def add_parsers(sub: Any, common: Callable[[argparse.ArgumentParser], None]) -> None:
-    """Add the two subcommands to ``newsreader``'s subparsers."""
+def add_parsers(
+    sub: Any,
+    common: Callable[[argparse.ArgumentParser], None],
+    wanted: Callable[[str], bool] = lambda name: True,
+) -> None:
+    """Add the two subcommands to ``newsreader``'s subparsers (the options only of those
+    ``wanted``)."""
     p = sub.add_parser(
         "duplicates",
         help="groups of near-duplicate stories (the same story from several sources)",
         description="Groups of near-duplicate stories: each group's earliest article first, "
         "one line per article (date, source, title, path), groups separated by a blank line.",
     )
-    p.add_argument("paths", nargs="*", type=Path, metavar="PATH")
-    p.add_argument("--json", action="store_true", help="a JSON array of groups")
-    p.add_argument("--full-refresh", action="store_true", help="stat every file first")
-    common(p)
+    if wanted("duplicates"):
+        p.add_argument("paths", nargs="*", type=Path, metavar="PATH")
+        p.add_argument("--json", action="store_true", help="a JSON array of groups")
+        p.add_argument("--full-refresh", action="store_true", help="stat every file first")
+        common(p)
 
     p = sub.add_parser("related", help="the articles most related to one article")
-    p.add_argument("file", type=Path, metavar="FILE", help="an article of the collection")
-    p.add_argument("paths", nargs="*", type=Path, metavar="PATH", help="its collection")
-    p.add_argument("--limit", type=int, default=10, help="how many (default 10)")
-    p.add_argument("--json", action="store_true")
-    p.add_argument("--full-refresh", action="store_true", help="stat every file first")
-    common(p)
+    if wanted("related"):
+        p.add_argument("file", type=Path, metavar="FILE", help="an article of the collection")
+        p.add_argument("paths", nargs="*", type=Path, metavar="PATH", help="its collection")
+        p.add_argument("--limit", type=int, default=10, help="how many (default 10)")
+        p.add_argument("--json", action="store_true")
+        p.add_argument("--full-refresh", action="store_true", help="stat every file first")
+        common(p)
 
 
 def source(row: ArticleRow) -> str:

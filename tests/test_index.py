@@ -462,3 +462,14 @@ def test_opening_reads_the_current_file_and_search_uses_the_indexed_text(root: P
         assert (report.updated, report.added) == (1, 0)
         assert [h.row.title for h in coll.search("湘江").hits] == ["Beta"]
         assert [h.row.title for h in coll.search("长沙").hits] == ["Alpha 长沙"]
+
+
+def test_collection_key_is_the_sha256_of_the_real_roots(tmp_path: Path) -> None:
+    # The index file's name: it must not change with the Python or the hash module used.
+    import hashlib
+
+    a, b = tmp_path / "b", tmp_path / "a"
+    a.mkdir()
+    b.mkdir()
+    joined = "\0".join(sorted(os.path.realpath(p) for p in (a, b)))
+    assert collection_key([a, b]) == hashlib.sha256(joined.encode()).hexdigest()[:20]
