@@ -260,13 +260,17 @@ def fold_with_map(text: str) -> tuple[str, list[int]]:
     ``where`` is non-decreasing, has one entry per folded character and every entry is a
     valid index of ``text``.
     """
+    folded, where = fold_mapped(text)
+    return folded, list(range(len(text))) if where is None else where
+
+
+def fold_mapped(text: str) -> tuple[str, list[int] | None]:
+    """:func:`fold_with_map`, with None for the map when every character folded to one."""
     if len(text) >= _NUMPY_MIN and not text.isascii():
-        folded, where = _fold_numpy(text, True)
-        assert where is not None
-        return folded, where
+        return _fold_numpy(text, True)
     folded = fold(text)
     if len(folded) == len(text):  # folding never shrinks, so nothing expanded
-        return folded, list(range(len(text)))
+        return folded, None
     table = _table()
     marked = text.translate(_odd_marks())
     positions: list[int] = []

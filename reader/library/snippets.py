@@ -12,7 +12,7 @@ import re
 from bisect import bisect_left
 
 from reader.library.cjk import CJK_RANGES, cjk_runs
-from reader.library.fold import fold, fold_with_map, original_span
+from reader.library.fold import fold, fold_mapped, original_span
 
 __all__ = ["SNIPPET_CHARS", "fold", "make_snippet", "matcher", "term_pattern"]
 
@@ -54,10 +54,7 @@ def matcher(terms: tuple[str, ...]) -> re.Pattern[str] | None:
 
 def _folded(text: str) -> tuple[str, list[int] | None]:
     """``fold(text)`` and its map to ``text`` (None: one folded character per original)."""
-    folded = fold(text)
-    if len(folded) == len(text):
-        return folded, None
-    return fold_with_map(text)
+    return fold_mapped(text)
 
 
 _MARGIN = SNIPPET_CHARS + 240  # a match this far from the prefix's end: the window fits
