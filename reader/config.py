@@ -18,14 +18,14 @@ import sys
 from pathlib import Path
 
 from reader import paths
-from reader.library.model import slots_eq, slots_repr
+from reader.library.model import Record
 
 
 class ConfigError(Exception):
     """The config file exists but cannot be used; the message names the file and the problem."""
 
 
-class Config:
+class Config(Record):
     """Settings read from ``config.toml`` (all optional).
 
     ``watch``: the TUI watches the collections for changes (``--no-watch`` turns it off);
@@ -34,9 +34,6 @@ class Config:
     """
 
     __slots__ = ("collections", "keymap", "mouse", "path", "theme", "tree_width", "watch")
-    __repr__ = slots_repr
-    __eq__ = slots_eq
-    __hash__ = None  # type: ignore[assignment]
 
     def __init__(
         self,

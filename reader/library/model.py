@@ -11,7 +11,7 @@ import os
 from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Literal, NamedTuple
+from typing import Literal, NamedTuple
 
 from reader.library.fsnames import to_db
 
@@ -99,22 +99,27 @@ class SkipFile(Exception):
 ProgressPhase = Literal["scan", "parse", "write", "done"]
 
 
-def slots_repr(obj: Any) -> str:
-    """``Name(field=value, …)`` for a ``__slots__`` record."""
-    names = [n for c in type(obj).__mro__ for n in getattr(c, "__slots__", ())]
-    fields = ", ".join(f"{n}={getattr(obj, n)!r}" for n in names)
-    return f"{type(obj).__name__}({fields})"
+class Record:
+    """Base of the mutable records: ``__slots__`` only, compared and shown slot by slot
+    (what ``@dataclass(slots=True)`` gave, without importing ``dataclasses``)."""
+
+    __slots__ = ()
+    __hash__ = None  # type: ignore[assignment]  # mutable: not hashable
+
+    def _slot_names(self) -> list[str]:
+        return [n for c in reversed(type(self).__mro__) for n in getattr(c, "__slots__", ())]
+
+    def __repr__(self) -> str:
+        fields = ", ".join(f"{n}={getattr(self, n)!r}" for n in self._slot_names())
+        return f"{type(self).__name__}({fields})"
+
+    def __eq__(self, other: object) -> bool:
+        if type(self) is not type(other):
+            return NotImplemented
+        return all(getattr(self, n) == getattr(other, n) for n in self._slot_names())
 
 
-def slots_eq(a: Any, b: Any) -> bool:
-    """Same type and equal in every slot."""
-    if type(a) is not type(b):
-        return NotImplemented
-    names = [n for c in type(a).__mro__ for n in getattr(c, "__slots__", ())]
-    return all(getattr(a, n) == getattr(b, n) for n in names)
-
-
-class Progress:
+class Progress(Record):
     """Indexing progress, passed to progress callbacks.
 
     Sent as work is done: during the walk every few thousand files, during the metadata
@@ -125,9 +130,6 @@ class Progress:
     """
 
     __slots__ = ("done", "message", "phase", "total")
-    __repr__ = slots_repr
-    __eq__ = slots_eq
-    __hash__ = None  # type: ignore[assignment]
 
     def __init__(
         self, phase: ProgressPhase, done: int = 0, total: int = 0, message: str = ""
@@ -138,13 +140,10 @@ class Progress:
         self.message = message
 
 
-class RefreshReport:
+class RefreshReport(Record):
     """What one incremental refresh did."""
 
     __slots__ = ("added", "articles", "collection", "removed", "seconds", "skipped", "updated")
-    __repr__ = slots_repr
-    __eq__ = slots_eq
-    __hash__ = None  # type: ignore[assignment]
 
     def __init__(
         self,

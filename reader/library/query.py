@@ -14,7 +14,7 @@ import re
 from datetime import datetime, timezone
 from typing import NamedTuple
 
-from reader.library.model import slots_eq, slots_repr
+from reader.library.model import Record
 
 
 class Term(NamedTuple):
@@ -32,7 +32,7 @@ class Term(NamedTuple):
         return f"{self.field}:{core}" if self.field else core
 
 
-class Query:
+class Query(Record):
     """A parsed query. Lists are AND-ed; each ``any_of`` group is OR-ed inside.
 
     ``after`` is an inclusive lower bound (midnight UTC of a calendar day in the article's
@@ -56,9 +56,6 @@ class Query:
         "title",
         "unread",
     )
-    __repr__ = slots_repr
-    __eq__ = slots_eq
-    __hash__ = None  # type: ignore[assignment]
 
     def __init__(self, text: str = "") -> None:
         self.text = text

@@ -17,7 +17,7 @@ from typing import Literal, NamedTuple, TypeVar
 from reader.library.cjk import to_index_text, unigram_text
 from reader.library.fold import fold
 from reader.library.fsnames import from_db
-from reader.library.model import CategoryPath, slots_eq, slots_repr
+from reader.library.model import CategoryPath, Record
 
 SEP = "\x1f"
 """Between parts of one category path; between list items."""
@@ -250,14 +250,11 @@ class StoredArticle(NamedTuple):
 # ----------------------------------------------------------------------- filter SQL
 
 
-class Where:
+class Where(Record):
     """WHERE conditions on ``articles a`` and their arguments: the one place filter SQL
     is written (lists, counts and the query language's field filters all use it)."""
 
     __slots__ = ("args", "conditions")
-    __repr__ = slots_repr
-    __eq__ = slots_eq
-    __hash__ = None  # type: ignore[assignment]
 
     def __init__(self) -> None:
         self.conditions: list[str] = []

@@ -16,7 +16,7 @@ from typing import Literal, NamedTuple
 
 from reader.library.cjk import TITLE_MARK, cjk_runs, cjk_tokens
 from reader.library.fold import fold
-from reader.library.model import slots_eq, slots_repr
+from reader.library.model import Record
 from reader.library.query import Query, Term, parse_query
 from reader.library.records import SEP, ArticleRow, SearchSort, Where, unpack_plain
 from reader.library.sanitize import clean_line
@@ -38,15 +38,12 @@ class Hit(NamedTuple):
     """Character spans ``(start, end)`` of matched terms in ``snippet``."""
 
 
-class SearchResult:
+class SearchResult(Record):
     """Hits, the total, ``terms`` (texts to highlight in the article view), an error for the
     user, and ``incomplete``: the full-text index is still being built (hits may be missing).
     """
 
     __slots__ = ("error", "hits", "incomplete", "terms", "total")
-    __repr__ = slots_repr
-    __eq__ = slots_eq
-    __hash__ = None  # type: ignore[assignment]
 
     def __init__(
         self,
@@ -112,11 +109,10 @@ def term_expression(term: Term) -> str | None:
     return f"title : {expr}" if term.field == "title" else expr
 
 
-class Plan:
+class Plan(Record):
     """A query split over the two FTS tables plus SQL conditions on ``articles a``."""
 
     __slots__ = ("fts", "searchable", "uni", "where")
-    __repr__ = slots_repr
 
     def __init__(self) -> None:
         self.fts: list[str] = []
