@@ -87,3 +87,15 @@ def test_a_search_with_nothing_to_parse_loads_no_process_pool() -> None:
     _loaded_after(run + quiet.format(["index", str(SAMPLE), "--json"]), pool)  # now indexed
     for argv in (["search", "长沙", str(SAMPLE), "--json"], ["list", str(SAMPLE), "--json"]):
         assert _loaded_after(run + quiet.format(argv), pool) == dict.fromkeys(pool, False), argv
+
+
+def test_a_search_loads_only_what_it_uses() -> None:
+    """What ``newsreader search``/``list`` pay for on every call (issue #11: whole-process
+    search): no ``dataclasses`` (20 ms and 1–2 ms a class), no OpenSSL through ``hashlib``,
+    no ``tomllib`` without a config file, no numpy (only grouping and big folds use it)."""
+    run = "from reader.cli import main\nimport contextlib, io\n"
+    quiet = "with contextlib.redirect_stdout(io.StringIO()):\n    assert main({!r}) == 0\n"
+    heavy = ("dataclasses", "hashlib", "tomllib", "numpy")
+    _loaded_after(run + quiet.format(["index", str(SAMPLE), "--json"]), heavy)  # now indexed
+    for argv in (["search", "长沙", str(SAMPLE), "--json"], ["list", str(SAMPLE), "--json"]):
+        assert _loaded_after(run + quiet.format(argv), heavy) == dict.fromkeys(heavy, False), argv
