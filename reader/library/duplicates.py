@@ -310,34 +310,8 @@ class DuplicateIndex:
         if len(equal) >= EXACT * NUM_PERM or len(equal) < THRESHOLD * NUM_PERM:
             # leaving boilerplate slots out can only lower the similarity
             return len(equal) / NUM_PERM
-        sa = int(self._stats([ra])[0])
-        common = equal[self._count[sa, equal] >= 3].tolist()
-        if not common:
-            return len(equal) / NUM_PERM
-        slots = np.array(common, dtype=np.int64)
-        first, count = self._first[sa, slots], self._count[sa, slots]
-        # One outsider makes a slot boilerplate: look at a few holders of every slot first
-        # (usually enough), then at all holders of the slots not yet decided.
-        look = np.minimum(count, _FIRST_LOOK)
-        boiler = self._outsider_slots(x, y, slots, first, look)
-        rest = ~boiler & (count > _FIRST_LOOK)
-        if rest.any():
-            boiler[rest] = self._outsider_slots(x, y, slots[rest], first[rest], count[rest])
-        return _discounted(len(equal), int(boiler.sum()))
-
-    def _outsider_slots(self, x: Any, y: Any, slots: Any, first: Any, count: Any) -> Any:
-        """Per slot, whether one of its holders ``_order[slot, first : first + count]`` is an
-        article that is no copy of both ``x`` and ``y`` (a bool array)."""
-        import numpy as np
-
-        label = np.repeat(np.arange(len(slots)), count)
-        offset = np.arange(len(label)) - np.repeat(np.cumsum(count) - count, count)
-        rows = self._order[slots[label], first[label] + offset]
-        held = self._matrix[rows]
-        close = np.minimum((held == x).sum(axis=1), (held == y).sum(axis=1))
-        out = np.zeros(len(slots), dtype=bool)
-        out[label[close < SAME * NUM_PERM]] = True
-        return out
+        boiler = self._boiler_counts(np.array([ra]), np.array([rb]), (x == y)[None, :])
+        return _discounted(len(equal), int(boiler[0]))
 
     def add(self, id_: int, sig: bytes) -> list[int]:
         """Add one article; return the ids it duplicates (confirmed), sorted."""
