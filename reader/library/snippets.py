@@ -61,7 +61,6 @@ _MARGIN = SNIPPET_CHARS + 240  # a match this far from the prefix's end: the win
 PREFIX_STEPS = (_MARGIN + 400, 2_000)
 """Look for the first match in prefixes this long before folding a whole article (folding
 costs ~0.1 µs a character; most first matches are in the first few hundred)."""
-PREFIX_CHARS = PREFIX_STEPS[-1]
 
 
 def _first_match(

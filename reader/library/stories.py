@@ -11,8 +11,8 @@
   changing refresh until the groups are stored again, so an interrupted refresh regroups
   next time. When the only change since the groups were stored is new articles,
   ``meta.grouped`` is ``'added'`` and only pairs with a new article or inside an old group
-  are decided (:func:`reader.library.duplicates.grow`: the same groups, ~1 s instead of
-  ~15 s at 100,000 articles); new articles are those whose docno is above
+  are decided (:func:`reader.library.duplicates.grow`: the same groups, 2–3 s instead of
+  ~19 s at 100,000 articles); new articles are those whose docno is above
   ``meta.grouped_docno`` (new rows take the next docno; changed rows keep theirs).
 - **Related.** :func:`related_ids` runs :func:`reader.library.related.related_query` (the
   article's rarest characteristic terms, an OR query) with BM25 over ``fts``.
@@ -84,8 +84,9 @@ def regroup(conn: sqlite3.Connection) -> tuple[int, bool]:
         for i, m in conn.execute("SELECT id, minhash FROM articles WHERE length(minhash) > 0")
     )
     since = _meta(conn, "grouped_docno")
-    added_only = since is not None and _meta(conn, "grouped") == "added"
-    if since is not None and added_only:
+    added_only = False
+    if since is not None and _meta(conn, "grouped") == "added":
+        added_only = True
         new = conn.execute(
             "SELECT id FROM articles WHERE docno > ? AND length(minhash) > 0", (int(since),)
         )
