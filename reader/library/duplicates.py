@@ -520,7 +520,7 @@ def _band_pairs_with(matrix: Any, rows: Any) -> Any:
     """Row pairs ``(a, b)``, ``a < b``, agreeing on a whole band, one of them in ``rows``."""
     import numpy as np
 
-    found = []
+    found: list[Any] = []
     wanted = np.zeros(matrix.shape[0], dtype=bool)
     wanted[rows] = True
     for band in range(BANDS):
@@ -533,22 +533,16 @@ def _band_pairs_with(matrix: Any, rows: Any) -> Any:
         by_key: dict[int, list[int]] = {}
         for r, k in zip(near.tolist(), key[near].tolist(), strict=True):
             by_key.setdefault(k, []).append(r)
+        band_cols = matrix[:, band * ROWS : (band + 1) * ROWS]
         for members in by_key.values():
-            for x in members:
-                if not wanted[x]:
-                    continue
-                for y in members:
-                    if (
-                        y != x
-                        and (
-                            matrix[x, band * ROWS : (band + 1) * ROWS]
-                            == matrix[y, band * ROWS : (band + 1) * ROWS]
-                        ).all()
-                    ):
-                        found.append((min(x, y), max(x, y)))
+            group = np.array(members, dtype=np.int64)
+            for x in group[wanted[group]].tolist():
+                same = (band_cols[group] == band_cols[x]).all(axis=1) & (group != x)
+                others = group[same]  # a bucket of thousands is compared in one step
+                found.append(np.stack([np.minimum(others, x), np.maximum(others, x)], axis=1))
     if not found:
         return np.zeros((0, 2), dtype=np.int64)
-    return np.unique(np.array(found, dtype=np.int64), axis=0)
+    return np.unique(np.concatenate(found), axis=0)
 
 
 def group(signatures: Iterable[tuple[int, bytes]]) -> list[list[int]]:
