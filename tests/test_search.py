@@ -429,3 +429,98 @@ def test_snippet_near_the_end_of_a_folded_prefix(lead: int) -> None:
         snippets.PREFIX_STEPS = saved
     assert quick == whole
     assert len(quick[1]) == 3
+
+
+# ------------------------------------------- filtered searches (matches joined in SQL)
+
+_WORDS = ["长沙", "数据", "发展", "python", "市场"]
+_CATS = [["新媒体", "趣头条"], ["科技"], ["新媒体", "虎嗅"], ["财经"]]
+
+
+def _filtered_collection(tmp_path, *, unordered: bool) -> Collection:  # type: ignore[no-untyped-def]
+    import random
+
+    from reader.library.state import StateStore
+
+    rng = random.Random(5)
+    root = tmp_path / "posts"
+    root.mkdir()
+    for n in range(90):
+        words = rng.sample(_WORDS, rng.randint(1, 3))
+        body = "。".join(w * rng.randint(1, 4) for w in words) + "。"
+        title = f"第{n}篇 " + (words[0] if rng.random() < 0.3 else "报道")
+        day = f"2021-{1 + n % 12:02d}-{1 + n % 27:02d} {n % 24:02d}:00:00"
+        write_post(
+            root,
+            f"p{n}.md",
+            title,
+            body,
+            date=day,
+            categories=_CATS[n % 4],
+            author=rng.choice(["甲", "乙"]),
+        )
+    c = Collection(
+        [root], cache_dir=tmp_path / "cache", state=StateStore(tmp_path / "state.sqlite3")
+    )
+    c.refresh()
+    if unordered:  # an older article indexed after newer ones: docnos are not date order
+        write_post(
+            root,
+            "old.md",
+            "旧闻 数据",
+            "数据长沙。",
+            date="2001-01-01 00:00:00",
+            categories=["科技"],
+            author="甲",
+        )
+        c.refresh()
+    assert c.store.fts_ordered() is not unordered
+    return c
+
+
+@pytest.mark.parametrize("unordered", [False, True])
+@pytest.mark.parametrize("sort", ["date", "relevance"])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "category:科技 数据",
+        "category:新媒体 长沙",
+        "author:甲 发展 -市场",
+        "category:财经 python",
+        "category:新媒体/虎嗅 数 OR 市场",
+        "author:乙 长",
+    ],
+)
+def test_filtered_search_is_the_unfiltered_search_narrowed(
+    tmp_path,
+    query: str,
+    sort: SearchSort,
+    unordered: bool,  # type: ignore[no-untyped-def]
+) -> None:
+    """A filtered search returns exactly the unfiltered search's hits that the filter's own
+    listing holds, in the same order, with the right total, on every page."""
+    c = _filtered_collection(tmp_path, unordered=unordered)
+    filters = " ".join(w for w in query.split() if ":" in w)
+    text = " ".join(w for w in query.split() if ":" not in w)
+    allowed = {h.row.id for h in c.search(filters, limit=0, snippets=False).hits}
+    unfiltered = [h.row.id for h in c.search(text, sort=sort, limit=0, snippets=False).hits]
+    expected = [i for i in unfiltered if i in allowed]
+    assert expected, "the case must have hits to compare"
+    if sort == "date":
+        assert expected == sorted(expected, reverse=True)  # ids are in date order
+    got = c.search(query, sort=sort, limit=0, snippets=False)
+    assert got.error is None
+    if sort == "relevance" and unordered:  # equal scores may tie-break differently
+        assert sorted(h.row.id for h in got.hits) == sorted(expected)
+    else:
+        assert [h.row.id for h in got.hits] == expected
+    assert got.total == len(expected)
+    for offset in (0, 3, len(expected) - 1, len(expected) + 2):
+        for count in (True, False):
+            page = c.search(query, sort=sort, limit=3, offset=offset, snippets=False, count=count)
+            ids = [h.row.id for h in page.hits]
+            if not (sort == "relevance" and unordered):
+                assert ids == expected[offset : offset + 3]
+            assert len(ids) == len(expected[offset : offset + 3])
+            assert page.total == (len(expected) if count else len(ids))
+    assert c.search_ids(query, sort=sort)[0] == [h.row.id for h in got.hits]

@@ -234,11 +234,11 @@ def _ranked(
 ) -> tuple[list[tuple[int, float]], int, str | None]:
     """A page of matching (id, score) pairs in display order, the total, and an error.
 
-    ``limit=-1`` returns every match. Full-text matches come from the FTS tables alone
-    (docnos), are intersected in Python with the article ids passing the SQL filters, and
-    mapped to ids with :meth:`Store.docno_map` (a page alone: :meth:`Store.docno_ids`):
-    joining every match to ``articles`` in SQL costs ~1 µs per match, too much for terms
-    found in most articles.
+    ``limit=-1`` returns every match. Without filters, full-text matches come from the FTS
+    tables alone (docnos) and are mapped to ids with :meth:`Store.docno_map` (a page alone:
+    :meth:`Store.docno_ids`): joining every match to ``articles`` in SQL costs ~1 µs per
+    match, too much for terms found in most articles. With filters the matches are joined
+    in SQL (:func:`_joined`): the filters must look at each match's row anyway.
     """
     plan = plan_query(q)
     if (q.has_text and not plan.searchable) or (q.is_empty and q.text.strip()):
@@ -275,11 +275,10 @@ def _ranked(
         else:
             total = len(page)
         return page, total, None
-    rows = store.conn.execute(f"SELECT rowid, {score} FROM {table} WHERE {cond}", match).fetchall()
     if where.conditions:
-        sql = "SELECT a.docno FROM articles a" + where.sql(" WHERE a.docno IS NOT NULL AND ")
-        allowed = {r[0] for r in store.conn.execute(sql, where.args)}
-        rows = [r for r in rows if r[0] in allowed]
+        matches = f"SELECT rowid AS docno, {score} AS score FROM {table} WHERE {cond}"
+        return (*_joined(store, matches, match, where, relevance, limit, offset, count), None)
+    rows = store.conn.execute(f"SELECT rowid, {score} FROM {table} WHERE {cond}", match).fetchall()
     docmap = store.docno_map()
     hits = [(docmap[d], sc) for d, sc in rows if d in docmap]
     if relevance:
@@ -288,6 +287,44 @@ def _ranked(
         hits.sort(reverse=True)
     end = None if limit < 0 else offset + limit
     return hits[offset:end], len(hits), None
+
+
+def _joined(
+    store: Store,
+    matches: str,
+    args: list[str],
+    where: Where,
+    relevance: bool,
+    limit: int,
+    offset: int,
+    count: bool,
+) -> tuple[list[tuple[int, float]], int]:
+    """A page of full-text matches that pass the SQL filters, joined to their rows in SQL.
+
+    ``matches`` selects ``docno, score`` from an FTS table. Newest first in docno order
+    (dates), FTS5 hands out matches newest first and the page stops early; BM25 is computed
+    only for matches that pass the filters. A ``category:`` of a sixth of a 100k collection
+    with a term in a third of it: 9 ms for the page, 41 ms more for the exact total.
+    """
+    body = f" FROM ({matches}) f JOIN articles a ON a.docno = f.docno{where.sql()}"
+    every = [*args, *where.args]
+    if relevance:
+        order = " ORDER BY f.score, a.id DESC"
+    else:
+        order = " ORDER BY f.docno DESC" if store.fts_ordered() else " ORDER BY a.id DESC"
+    if relevance and count:  # every match is scored and sorted anyway: count in that pass
+        rows = store.conn.execute(
+            f"SELECT a.id, f.score, count(*) OVER (){body}{order} LIMIT ? OFFSET ?",
+            [*every, limit, offset],
+        ).fetchall()
+        if rows or offset == 0:
+            return [(id_, sc) for id_, sc, _ in rows], rows[0][2] if rows else 0
+    rows = store.conn.execute(
+        f"SELECT a.id, f.score{body}{order} LIMIT ? OFFSET ?", [*every, limit, offset]
+    ).fetchall()
+    if not count:
+        return rows, len(rows)
+    return rows, store.conn.execute(f"SELECT count(*){body}", every).fetchone()[0]
 
 
 def _filtered_only(
