@@ -327,8 +327,8 @@ class Refresher:
         total = len(todo)
         if not total:
             return
-        by_key = {f.relpath: (f, old) for f, old in todo}
-        items = [(f.relpath, os.fspath(f.path)) for f, _ in todo]
+        by_key = {f.relpath: (f, old) for f, old in todo}  # relpath is computed: once
+        items = [(key, os.fspath(f.path)) for key, (f, _) in by_key.items()]
         self.notify(Progress("parse", 0, total, "reading new and changed files"))
         parts = [list(c) for c in chunks(items, CHUNK)]
         if total < INLINE_LIMIT or self.workers == 1:
