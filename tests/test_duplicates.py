@@ -227,13 +227,18 @@ def _shared_signatures(seed: int, n: int = 400) -> list[tuple[int, bytes]]:
     return out
 
 
-@pytest.mark.parametrize(("seed", "chunk"), [(1, 1 << 16), (2, 1 << 16), (3, 7), (4, 1)])
+@pytest.mark.parametrize(
+    ("seed", "chunk", "pair_chunk", "block"),
+    [(1, 1 << 16, 1 << 15, 1 << 13), (2, 1 << 16, 3, 5), (3, 7, 1 << 15, 1 << 13), (4, 1, 1, 1)],
+)
 def test_bulk_decisions_equal_the_per_pair_similarity(
-    seed: int, chunk: int, monkeypatch: pytest.MonkeyPatch
+    seed: int, chunk: int, pair_chunk: int, block: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from reader.library import duplicates
 
     monkeypatch.setattr(duplicates, "_CHUNK_ROWS", chunk)  # holders compared in small chunks
+    monkeypatch.setattr(duplicates, "_PAIR_CHUNK", pair_chunk)  # candidate pairs decided in chunks
+    monkeypatch.setattr(duplicates, "_BLOCK", block)  # signatures loaded in blocks
     index = DuplicateIndex()
     index.add_many(_shared_signatures(seed))
     fast = index.groups()

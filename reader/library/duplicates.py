@@ -248,13 +248,21 @@ class DuplicateIndex:
         import numpy as np
 
         if self._matrix is None:
-            self._matrix = np.vstack(self._rows) if self._rows else np.zeros((0, NUM_PERM))
-            # per slot (row-major, so each slot's column is contiguous for searchsorted)
-            self._order = np.ascontiguousarray(np.argsort(self._matrix, axis=0).T)
-            self._sorted = np.take_along_axis(self._matrix.T, self._order, axis=1)
+            matrix = np.vstack(self._rows) if self._rows else np.zeros((0, NUM_PERM), np.uint32)
+            self._matrix, self._rows = matrix, [matrix]  # the blocks are not kept twice
+            # Per slot (row-major, so each slot's column is contiguous for searchsorted),
+            # one slot at a time and in int32: at 100k rows a 2-D argsort held 200 MB.
+            n = len(matrix)
+            self._order = np.empty((NUM_PERM, n), dtype=np.int32)
+            self._sorted = np.empty((NUM_PERM, n), dtype=np.uint32)
+            for slot in range(NUM_PERM):
+                column = matrix[:, slot]
+                order = np.argsort(column)
+                self._order[slot] = order
+                self._sorted[slot] = column[order]
             self._stat_of = np.full(len(self._ids), -1, dtype=np.int64)
-            self._count = np.zeros((0, NUM_PERM), dtype=np.int64)
-            self._first = np.zeros((0, NUM_PERM), dtype=np.int64)
+            self._count = np.zeros((0, NUM_PERM), dtype=np.int32)
+            self._first = np.zeros((0, NUM_PERM), dtype=np.int32)
 
     def _stats(self, rows: Any) -> Any:
         """Rows of ``_count``/``_first`` for matrix ``rows``, computed for those lacking them."""
@@ -264,8 +272,8 @@ class DuplicateIndex:
         rows = np.asarray(rows, dtype=np.int64)
         need = np.unique(rows[self._stat_of[rows] < 0])
         if len(need):
-            first = np.empty((len(need), NUM_PERM), dtype=np.int64)
-            count = np.empty((len(need), NUM_PERM), dtype=np.int64)
+            first = np.empty((len(need), NUM_PERM), dtype=np.int32)
+            count = np.empty((len(need), NUM_PERM), dtype=np.int32)
             for slot in range(NUM_PERM):
                 column, values = self._sorted[slot], self._matrix[need, slot]
                 first[:, slot] = np.searchsorted(column, values, "left")
@@ -330,17 +338,24 @@ class DuplicateIndex:
         size = 4 + 4 * NUM_PERM
         ids: list[int] = []
         sigs: list[bytes] = []
+
+        def flush() -> None:  # a block at a time: 100k signatures as bytes are ~55 MB
+            block = np.frombuffer(b"".join(sigs), dtype="<u4").reshape(len(ids), 1 + NUM_PERM)
+            self._title_key.update(zip(ids, block[:, 0].tolist(), strict=True))
+            self._rows.append(block[:, 1:].astype(np.uint32))
+            self._ids.extend(ids)
+            ids.clear()
+            sigs.clear()
+
         for id_, sig in signatures:
             if len(sig) == size and id_ not in self._row_of:
                 self._row_of[id_] = len(self._ids) + len(ids)
                 ids.append(id_)
                 sigs.append(sig)
-        if not ids:
-            return
-        block = np.frombuffer(b"".join(sigs), dtype="<u4").reshape(len(ids), 1 + NUM_PERM)
-        self._title_key.update(zip(ids, block[:, 0].tolist(), strict=True))
-        self._rows.append(block[:, 1:].astype(np.uint32))
-        self._ids.extend(ids)
+                if len(ids) == _BLOCK:
+                    flush()
+        if ids:
+            flush()
         self._matrix = None
         self._stat_of = None
         self._near = {}
@@ -397,11 +412,24 @@ class DuplicateIndex:
         found = _Groups()
         if not len(pairs):
             return []
-        m, ids = self._matrix, self._ids
+        ids = self._ids
+        keys = np.array([self._title_key[i] for i in ids], dtype=np.int64)
+        # In chunks: the pairs' slot rows are pairs × NUM_PERM (573,000 candidate pairs of
+        # the 100k bench corpus gathered at once held ~1.2 GB).
+        for start in range(0, len(pairs), _PAIR_CHUNK):
+            for a, b in self._confirmed(pairs[start : start + _PAIR_CHUNK], keys).tolist():
+                found.union(ids[a], ids[b])
+        return found.groups()
+
+    def _confirmed(self, pairs: Any, keys: Any) -> Any:
+        """The candidate ``pairs`` of matrix rows that are near-duplicates (``keys``: each
+        row's title key)."""
+        import numpy as np
+
+        m = self._matrix
         ra, rb = pairs[:, 0], pairs[:, 1]
         same = m[ra] == m[rb]
         equal = same.sum(axis=1)
-        keys = np.array([self._title_key[i] for i in ids], dtype=np.int64)
         ka, kb = keys[ra], keys[rb]
         possible = ~((ka != 0) & (kb != 0) & (ka != kb))
         possible &= equal >= THRESHOLD * NUM_PERM
@@ -417,9 +445,7 @@ class DuplicateIndex:
         check = np.flatnonzero(possible & ~sure & (equal >= SAME * NUM_PERM))
         boiler = self._boiler_counts(ra[check], rb[check], same[check])
         confirmed = _discounted_many(equal[check], boiler) >= THRESHOLD
-        for a, b in [*pairs[sure].tolist(), *pairs[check[confirmed]].tolist()]:
-            found.union(ids[a], ids[b])
-        return found.groups()
+        return np.concatenate([pairs[sure], pairs[check[confirmed]]])
 
     def _boiler_counts(self, ra: Any, rb: Any, same: Any) -> Any:
         """Per pair of rows, how many of its equal slots :meth:`similarity` calls
@@ -429,7 +455,8 @@ class DuplicateIndex:
         sa = self._stats(ra)
         pair, slots = np.nonzero(same & (self._count[sa] >= 3))
         xa, xb = ra[pair], rb[pair]
-        first, count = self._first[sa[pair], slots], self._count[sa[pair], slots]
+        first = self._first[sa[pair], slots].astype(np.int64)
+        count = self._count[sa[pair], slots].astype(np.int64)
         boiler = self._outsiders(xa, xb, slots, first, np.minimum(count, _FIRST_LOOK))
         rest = np.flatnonzero(~boiler & (count > _FIRST_LOOK))
         if len(rest):
@@ -473,6 +500,8 @@ class DuplicateIndex:
 
 
 _CHUNK_ROWS = 1 << 16
+_PAIR_CHUNK = 1 << 15  # candidate pairs decided together (memory: ~1 KB each)
+_BLOCK = 1 << 13  # signatures converted together when loading
 _FIRST_LOOK = 8
 
 
