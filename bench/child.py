@@ -28,6 +28,7 @@ def index(root: Path, workers: int | None = None) -> dict[str, Any]:
     """
     t_start = time.perf_counter()
     from reader.library.index import Collection
+    from reader.library.refresh import PARSE_BATCH
 
     t_import = time.perf_counter() - t_start
     phases: dict[str, float] = {}
@@ -36,7 +37,9 @@ def index(root: Path, workers: int | None = None) -> dict[str, Any]:
     def progress(p: Any) -> None:
         now = time.perf_counter() - t0
         phases.setdefault(str(p.phase), now)
-        if p.phase == "parse" and p.done > 0 and not first_rows:
+        # Rows are committed PARSE_BATCH at a time: the first commit precedes the first
+        # progress at or past it (or the end of a smaller pass).
+        if p.phase == "parse" and p.done >= min(PARSE_BATCH, p.total) > 0 and not first_rows:
             first_rows.append(now)
 
     t0 = time.perf_counter()
