@@ -414,8 +414,8 @@ class DuplicateIndex:
             return []
         ids = self._ids
         keys = np.array([self._title_key[i] for i in ids], dtype=np.int64)
-        # In chunks: the pairs' slot rows are pairs × NUM_PERM (573,000 candidate pairs of
-        # the 100k bench corpus gathered at once held ~1.2 GB).
+        # In chunks: the pairs' slot rows are pairs × NUM_PERM (the 573,000 candidate pairs
+        # of the 100k bench corpus gathered at once peaked at 646 MB).
         for start in range(0, len(pairs), _PAIR_CHUNK):
             for a, b in self._confirmed(pairs[start : start + _PAIR_CHUNK], keys).tolist():
                 found.union(ids[a], ids[b])
@@ -500,7 +500,7 @@ class DuplicateIndex:
 
 
 _CHUNK_ROWS = 1 << 16
-_PAIR_CHUNK = 1 << 15  # candidate pairs decided together (memory: ~1 KB each)
+_PAIR_CHUNK = 1 << 15  # candidate pairs decided together (memory: ~2 KB each)
 _BLOCK = 1 << 13  # signatures converted together when loading
 _FIRST_LOOK = 8
 

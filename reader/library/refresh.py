@@ -348,7 +348,7 @@ class Refresher:
         total = len(todo)
         if not total:
             return
-        by_key = {f.relpath: (f, old) for f, old in todo}  # relpath is computed: once
+        by_key = {f.relpath: (f, old) for f, old in todo}  # relpath is a computed property
         items = [(key, os.fspath(f.path)) for key, (f, _) in by_key.items()]
         self.notify(Progress("parse", 0, total, "reading new and changed files"))
         parts = [list(c) for c in chunks(items, CHUNK)]
