@@ -527,3 +527,29 @@ def test_a_cold_bulk_load_gives_the_same_index(
             for q in ("编号12", "category:c2 Python", "reader"):
                 got = [h.row.id for h in bulk.search(q, limit=0).hits]
                 assert got == [h.row.id for h in plain.search(q, limit=0).hits]
+
+
+@pytest.mark.parametrize("full", [False, True])
+def test_many_removals_and_edits_find_their_rows(tmp_path: Path, full: bool) -> None:
+    """The walk keeps one stamp per row and looks up the ids of rows that changed or went
+    afterwards, in chunks: 520 removals and 3 in-place edits, with a quick and a full walk."""
+    root = tmp_path / "many"
+    _generate(root, 700)
+    with Collection([root], cache_dir=tmp_path / "cache") as coll:
+        coll.refresh(workers=2)
+        files = sorted(root.rglob("*.md"))
+        gone, edited = files[:520], files[600:603]
+        before = {coll.rows([i])[0].key: i for i in coll.ids()}
+        for path in gone:
+            path.unlink()
+        for n, path in enumerate(edited):
+            bump(path, path.read_text(encoding="utf-8") + f"\n\n改过的段落 edited{n}\n")
+        report = coll.refresh(workers=2, full=full)
+        assert report.removed == 520
+        assert report.updated == 3  # the removals changed both directories' stamps
+        assert len(coll.ids()) == 180
+        keys = {coll.rows([i])[0].key for i in coll.ids()}
+        assert not keys & {k for k in before if k.endswith(tuple(p.name for p in gone))}
+        assert coll.search("edited1").total == 1
+        kept = [i for k, i in before.items() if k in keys]
+        assert sorted(kept) == sorted(coll.ids())  # edits keep their ids (same date)

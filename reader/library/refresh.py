@@ -38,7 +38,13 @@ from reader.library.pool import (
     split_list,
 )
 from reader.library.records import SLOT_BITS, chunks, fts_crc, fts_text, unpack_plain
-from reader.library.store import BULK_INDEXES, WRITE_CACHE_KB, Store, bulk_index_sql
+from reader.library.store import (
+    BULK_INDEXES,
+    CACHE_KB,
+    WRITE_CACHE_KB,
+    Store,
+    bulk_index_sql,
+)
 
 if TYPE_CHECKING:
     from concurrent.futures import Executor
@@ -49,6 +55,7 @@ PARSE_BATCH = 1000  # articles per metadata transaction
 FTS_BATCH = 1000  # articles per FTS transaction
 CHUNK = 64  # files per process-pool task
 INLINE_LIMIT = 64  # parse fewer files than this without a process pool
+SCAN_CACHE_KB = 2048  # SQLite page cache while walking (WRITE_CACHE_KB once writing)
 BULK_LOAD = 5000  # new files into an empty index: some indexes are built after the first pass
 
 
@@ -89,6 +96,12 @@ def refresh(
 _Todo = tuple[FoundFile, "int | None"]  # a file to parse, and the id of its old row
 
 
+def _stamp(mtime_ns: int, size: int, path: str) -> int:
+    """What a row is compared on: its file's mtime, size and path, hashed into one int
+    (a file whose stat changed keeps its stamp with odds of 2⁻⁶⁴)."""
+    return hash((mtime_ns, size, path))
+
+
 class Refresher:
     """One refresh run on its own write connection."""
 
@@ -116,10 +129,14 @@ class Refresher:
             if self._missing_bulk_indexes():  # an earlier cold pass was interrupted
                 self._write(self._create_bulk_indexes)
             self.dirs = DirTable(self.conn, full=full)
+            # The walk reads each compared row once: a small page cache (a full walk in a
+            # TUI's background would otherwise fill 16 MB with rows it never reads again).
+            self.conn.execute(f"PRAGMA cache_size = -{SCAN_CACHE_KB}")
             todo, removed = self._scan(_discover.discover(roots, self.dirs))
             self.report.dirs_listed = len(self.dirs.listed)
-            if todo or removed:  # writing: a bigger page cache speeds FTS merges
-                self.conn.execute(f"PRAGMA cache_size = -{WRITE_CACHE_KB}")
+            # Writing, a bigger page cache speeds FTS merges.
+            cache_kb = WRITE_CACHE_KB if todo or removed else CACHE_KB
+            self.conn.execute(f"PRAGMA cache_size = -{cache_kb}")
             if self.dirs.listed:
                 self._write(lambda: self.dirs.assign_ids(self.conn))
             if stories.text_outdated(self.conn):  # folding or signatures changed
@@ -188,8 +205,9 @@ class Refresher:
     def _scan(self, items: Iterable[FoundFile | SkippedFile]) -> tuple[list[_Todo], list[int]]:
         """Walk, and compare the files of listed directories with their rows.
 
-        Only rows of listed directories (and of files given as roots) are loaded: small
-        ints only, as this holds them while the walk runs (a full walk holds every row).
+        Only rows of listed directories (and of files given as roots) are loaded: one
+        stamp each, as this holds them while the walk runs (a full walk holds every row);
+        the ids of the rows that changed or went are looked up afterwards.
         """
         walked: Iterable[FoundFile | SkippedFile]
         if self.dirs.full:  # every row is compared: load them first, stream the walk
@@ -203,7 +221,7 @@ class Refresher:
         self.skipped_keys = set(skipped_known)
         self.empty = self.conn.execute("SELECT 1 FROM articles LIMIT 1").fetchone() is None
         seen: set[str] = set()
-        todo: list[_Todo] = []
+        found: list[tuple[FoundFile, str | None]] = []  # with its key when it has a row
         for item in walked:
             if isinstance(item, SkippedFile):
                 self.report.skipped.append(item)
@@ -217,15 +235,20 @@ class Refresher:
                 continue
             seen.add(key)
             old = known.get(key)
-            if old is not None and old[1:] == (item.mtime_ns, item.size, hash(path)):
+            if old is not None and old == _stamp(item.mtime_ns, item.size, path):
                 continue
             old_skip = skipped_known.get(key)
             if old_skip is not None and old_skip[:3] == (path, item.mtime_ns, item.size):
                 self.report.skipped.append(SkippedFile(item.path, old_skip[3]))
                 continue
-            todo.append((item, old[0] if old else None))
-        self.notify(Progress("scan", self.walked, self.walked, f"{len(todo)} new or changed files"))
-        removed = [v[0] for k, v in known.items() if k not in seen]
+            found.append((item, None if old is None else key))
+        self.notify(
+            Progress("scan", self.walked, self.walked, f"{len(found)} new or changed files")
+        )
+        gone = [k for k in known if k not in seen]
+        ids = self._ids_of([k for _, k in found if k is not None] + gone)
+        todo: list[_Todo] = [(item, None if k is None else ids[k]) for item, k in found]
+        removed = [ids[k] for k in gone]
         gone_dirs = [] if self.dirs.full else self.dirs.removed_ids()
         if gone_dirs:  # their rows were not loaded
             marks = ",".join("?" * len(gone_dirs))
@@ -251,13 +274,20 @@ class Refresher:
                 self.notify(Progress("scan", n, 0, "looking for changed files"))
             yield item
 
-    def _known(self, where: str, args: Sequence[int] = ()) -> dict[str, tuple[int, int, int, int]]:
-        """key → (id, mtime, size, hash of the path) of the rows to compare: small ints only,
-        as a full walk holds every article while it runs (the TUI's peak memory)."""
-        sql = f"SELECT key, id, path, mtime_ns, size FROM articles{where}"
-        return {
-            key: (id_, m, s, hash(path)) for key, id_, path, m, s in self.conn.execute(sql, args)
-        }
+    def _known(self, where: str, args: Sequence[int] = ()) -> dict[str, int]:
+        """key → :func:`_stamp` of the rows to compare: one int per row, as a full walk holds
+        every article while it runs (a TUI's peak memory: 38 → 19 MB at 100k)."""
+        sql = f"SELECT key, path, mtime_ns, size FROM articles{where}"
+        return {key: _stamp(m, s, path) for key, path, m, s in self.conn.execute(sql, args)}
+
+    def _ids_of(self, keys: list[str]) -> dict[str, int]:
+        """key → id of these rows (those that changed or went: usually few)."""
+        out: dict[str, int] = {}
+        for part in chunks(keys, 500):
+            marks = ",".join("?" * len(part))
+            sql = f"SELECT key, id FROM articles WHERE key IN ({marks})"
+            out.update(self.conn.execute(sql, list(part)).fetchall())
+        return out
 
     def _skipped_known(self, dirs: set[int] | None) -> dict[str, tuple[str, int, int, str]]:
         """Stored skips of the walked directories (all when ``dirs`` is None); the others
