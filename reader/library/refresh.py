@@ -38,13 +38,7 @@ from reader.library.pool import (
     split_list,
 )
 from reader.library.records import SLOT_BITS, chunks, fts_crc, fts_text, unpack_plain
-from reader.library.store import (
-    BULK_INDEXES,
-    CACHE_KB,
-    WRITE_CACHE_KB,
-    Store,
-    bulk_index_sql,
-)
+from reader.library.store import CACHE_KB, WRITE_CACHE_KB, Store
 
 if TYPE_CHECKING:
     from concurrent.futures import Executor
@@ -56,7 +50,6 @@ FTS_BATCH = 1000  # articles per FTS transaction
 CHUNK = 64  # files per process-pool task
 INLINE_LIMIT = 64  # parse fewer files than this without a process pool
 SCAN_CACHE_KB = 2048  # SQLite page cache while walking (WRITE_CACHE_KB once writing)
-BULK_LOAD = 5000  # new files into an empty index: some indexes are built after the first pass
 
 
 def refresh(
@@ -126,8 +119,6 @@ class Refresher:
 
     def run(self, roots: Sequence[Path], *, full: bool) -> None:
         try:
-            if self._missing_bulk_indexes():  # an earlier cold pass was interrupted
-                self._write(self._create_bulk_indexes)
             self.dirs = DirTable(self.conn, full=full)
             # The walk reads each compared row once: a small page cache (a full walk in a
             # TUI's background would otherwise fill 16 MB with rows it never reads again).
@@ -146,12 +137,7 @@ class Refresher:
             elif todo:  # only new files: grouping can look at their pairs only
                 self._write(lambda: stories.mark_added(self.conn))
             self._remove(removed)
-            bulk = self.empty and len(todo) >= BULK_LOAD
-            if bulk:
-                self._write(self._drop_bulk_indexes)
             self._parse(todo)
-            if bulk:
-                self._write(self._create_bulk_indexes)
             if self.dirs.listed or self.dirs.removed_ids():
                 self._write(lambda: self.dirs.finish(self.conn))
             self.report.list_seconds = time.perf_counter() - self.started
@@ -163,19 +149,6 @@ class Refresher:
             if self.pool is not None:
                 self.pool.shutdown(wait=False, cancel_futures=True)
         self.report.articles = self.conn.execute("SELECT count(*) FROM articles").fetchone()[0]
-
-    def _missing_bulk_indexes(self) -> bool:
-        marks = ",".join("?" * len(BULK_INDEXES))
-        sql = f"SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name IN ({marks})"
-        return bool(self.conn.execute(sql, BULK_INDEXES).fetchone()[0] != len(BULK_INDEXES))
-
-    def _drop_bulk_indexes(self) -> None:
-        for name in BULK_INDEXES:
-            self.conn.execute(f"DROP INDEX IF EXISTS {name}")
-
-    def _create_bulk_indexes(self) -> None:
-        for sql in bulk_index_sql():
-            self.conn.execute(sql)
 
     def _redo_text(self) -> None:
         """The index was built with another folding or signature version: its full-text

@@ -151,27 +151,6 @@ PRAGMA user_version = {SCHEMA_VERSION};
 """
 
 
-BULK_INDEXES = (
-    "articles_day",
-    "articles_title",
-    "articles_ids",
-    "articles_dir",
-    "article_facets_id",
-)
-"""Secondary indexes a cold metadata pass builds after loading its rows (one sort each,
-not a random B-tree insert per row). None is named by ``INDEXED BY``: queries of a reader
-during the pass still run, on a table being filled."""
-
-
-def bulk_index_sql() -> list[str]:
-    """``CREATE INDEX IF NOT EXISTS`` of each of :data:`BULK_INDEXES`, as in :data:`SCHEMA`."""
-    return [
-        line.replace("CREATE INDEX", "CREATE INDEX IF NOT EXISTS", 1)
-        for line in SCHEMA.splitlines()
-        if line.startswith("CREATE INDEX ") and line.split()[2] in BULK_INDEXES
-    ]
-
-
 class IncompatibleIndex(Exception):
     """The index file was written by another schema version or for other roots."""
 
