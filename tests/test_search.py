@@ -7,6 +7,7 @@ from conftest import assert_search_ok, write_post
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from reader.library import search as search_module
 from reader.library.index import Collection
 from reader.library.query import Term
 from reader.library.records import SearchSort
@@ -478,6 +479,7 @@ def _filtered_collection(tmp_path, *, unordered: bool) -> Collection:  # type: i
     return c
 
 
+@pytest.mark.parametrize("small_limits", [False, True])
 @pytest.mark.parametrize("unordered", [False, True])
 @pytest.mark.parametrize("sort", ["date", "relevance"])
 @pytest.mark.parametrize(
@@ -493,12 +495,21 @@ def _filtered_collection(tmp_path, *, unordered: bool) -> Collection:  # type: i
 )
 def test_filtered_search_is_the_unfiltered_search_narrowed(
     tmp_path,
+    monkeypatch,
     query: str,
     sort: SearchSort,
-    unordered: bool,  # type: ignore[no-untyped-def]
+    unordered: bool,
+    small_limits: bool,  # type: ignore[no-untyped-def]
 ) -> None:
     """A filtered search returns exactly the unfiltered search's hits that the filter's own
-    listing holds, in the same order, with the right total, on every page."""
+    listing holds, in the same order, with the right total, on every page.
+
+    ``small_limits``: relevance ranks only the 7 newest matches and a newest-first page
+    probes only the 5 newest matches row by row, so capped ranking, the probe and its
+    fallback all run (at the real limits these 90 articles stay under both)."""
+    if small_limits:
+        monkeypatch.setattr(search_module, "RANK_CANDIDATES", 7)
+        monkeypatch.setattr(search_module, "PROBE_SCAN", 5)
     c = _filtered_collection(tmp_path, unordered=unordered)
     filters = " ".join(w for w in query.split() if ":" in w)
     text = " ".join(w for w in query.split() if ":" not in w)
@@ -524,3 +535,45 @@ def test_filtered_search_is_the_unfiltered_search_narrowed(
             assert len(ids) == len(expected[offset : offset + 3])
             assert page.total == (len(expected) if count else len(ids))
     assert c.search_ids(query, sort=sort)[0] == [h.row.id for h in got.hits]
+
+
+@pytest.mark.parametrize("unordered", [False, True])
+def test_relevance_ranks_the_newest_matches_then_the_rest_newest_first(
+    tmp_path,
+    monkeypatch,
+    unordered: bool,  # type: ignore[no-untyped-def]
+) -> None:
+    """Over RANK_CANDIDATES matches, the newest ones (docno order) come first in BM25 order,
+    the others after them newest first with score 0; totals and pages stay exact."""
+    c = _filtered_collection(tmp_path, unordered=unordered)
+    full = c.search("数据", sort="relevance", limit=0, snippets=False)
+    assert full.ranked is None and all(h.score < 0 for h in full.hits)
+    by_docno = [
+        r[0]
+        for r in c.store.conn.execute(
+            "SELECT a.id FROM fts JOIN articles a ON a.docno = fts.rowid "
+            "WHERE fts MATCH '\"数据\"' ORDER BY fts.rowid DESC"
+        )
+    ]
+    assert sorted(by_docno) == sorted(h.row.id for h in full.hits)
+    k = 6
+    assert len(by_docno) > 3 * k
+    candidates = set(by_docno[:k])
+    expected = [h.row.id for h in full.hits if h.row.id in candidates] + by_docno[k:]
+    monkeypatch.setattr(search_module, "RANK_CANDIDATES", k)
+    got = c.search("数据", sort="relevance", limit=0, snippets=False)
+    assert got.ranked == k
+    assert [h.row.id for h in got.hits] == expected
+    assert all(h.score < 0 for h in got.hits[:k]) and {h.score for h in got.hits[k:]} == {0.0}
+    assert got.total == len(expected)
+    paged = []
+    for offset in range(0, len(expected) + 4, 4):
+        page = c.search("数据", sort="relevance", limit=4, offset=offset, snippets=False)
+        assert page.total == len(expected) and page.ranked == k
+        paged += [h.row.id for h in page.hits]
+    assert paged == expected
+    assert c.search_ids("数据")[0] == expected
+    monkeypatch.setattr(search_module, "RANK_CANDIDATES", len(expected))  # all fit: no cut
+    whole = c.search("数据", sort="relevance", limit=0, snippets=False)
+    assert whole.ranked is None
+    assert [h.row.id for h in whole.hits] == [h.row.id for h in full.hits]

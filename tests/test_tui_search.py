@@ -177,3 +177,21 @@ async def test_typing_does_not_wait_for_search(tmp_path: Path, monkeypatch) -> N
             assert slow_calls[-1] == "长沙pa"
     finally:
         release.set()
+
+
+async def test_capped_relevance_order_is_shown_and_said(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """With more matches than RANK_CANDIDATES the list holds every hit in the library's
+    capped order and the count says how many were ranked."""
+    from reader.library import search as search_module
+
+    monkeypatch.setattr(search_module, "RANK_CANDIDATES", 2)
+    app = make_app(SAMPLE)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        wanted = search_ids(SAMPLE, "长沙")
+        assert len(wanted) > 2
+        await type_query(pilot, "长沙")
+        article_list = app.screen.query_one(ArticleList)
+        assert article_list.source.ids == wanted
+        text = screen_text(app)
+        assert f"{len(wanted)} hits · newest 2 ranked" in text

@@ -101,6 +101,8 @@ class SearchDone(WorkerMessage):
     articles: int = 0
     positions: list[int] | None = None
     """With duplicates hidden: each shown id's position among all the hits (for snippets)."""
+    ranked: int | None = None
+    """Relevance order ranked only this many of the newest matches (the rest follow)."""
 
 
 @dataclass

@@ -80,6 +80,7 @@ class SearchMixin(ScreenBase):
         worker = get_current_worker()
         snippets: dict[int, Snippet] = {}
         incomplete = False
+        ranked: int | None = None
         pending = articles = 0
         positions: list[int] | None = None
         try:
@@ -95,6 +96,7 @@ class SearchMixin(ScreenBase):
                     offset, limit = snippet_window(positions, 0)
                     result = collection.search(query, sort=_sort(sort), limit=offset + limit)
                     incomplete = bool(getattr(result, "incomplete", False))
+                    ranked = result.ranked
                     snippets = {
                         h.row.id: Snippet(h.snippet, tuple(h.highlights)) for h in result.hits
                     }
@@ -114,6 +116,7 @@ class SearchMixin(ScreenBase):
                     pending,
                     articles,
                     positions,
+                    ranked,
                 )
             )
 
@@ -157,6 +160,8 @@ class SearchMixin(ScreenBase):
                 count = Text(f"{hits:,} so far · {building}")
             elif event.incomplete:
                 count.append(" (index still building)", style="italic")
+            if event.ranked is not None and not building:
+                count.append(f" · newest {event.ranked:,} ranked", style="italic")
             self.search_bar.show_count(count)
         self._update_titles()
 
