@@ -59,10 +59,10 @@ def print_hits(result: SearchResult) -> None:
             snippet = hit.snippet.replace("\n", " ").replace("\t", " ")
             print("\t".join([_date(hit.row), hit.row.title, printable(hit.row.path), snippet]))
         return
-    head = f"{result.total} matches"
+    summary = f"{result.total} matches"
     if result.ranked is not None:
-        head += f"; the newest {result.ranked:,} ranked by relevance, then the rest newest first"
-    console.print(Text(head, style="dim"))
+        summary += f"; the newest {result.ranked:,} ranked by relevance, then the rest newest first"
+    console.print(Text(summary, style="dim"))
     for hit in result.hits:
         head = Text.assemble((_date(hit.row), "dim"), "  ", (hit.row.title, "bold"))
         if hit.row.author:
