@@ -99,3 +99,12 @@ def test_a_search_loads_only_what_it_uses() -> None:
     _loaded_after(run + quiet.format(["index", str(SAMPLE), "--json"]), heavy)  # now indexed
     for argv in (["search", "长沙", str(SAMPLE), "--json"], ["list", str(SAMPLE), "--json"]):
         assert _loaded_after(run + quiet.format(argv), heavy) == dict.fromkeys(heavy, False), argv
+
+
+def test_the_app_loads_the_article_renderer_with_the_first_article() -> None:
+    """Importing the TUI (its first screen shows no article) leaves out the Markdown parser
+    and the line breaker; the renderer's names still import from ``reader.render``."""
+    heavy = ("markdown_it", "reader.render.linebreak", "reader.render.markdown", "wcwidth")
+    assert _loaded_after("import reader.tui.app", heavy) == dict.fromkeys(heavy, False)
+    after = _loaded_after("from reader.render import layout_article", heavy)
+    assert after == dict.fromkeys(heavy, True)
