@@ -271,3 +271,27 @@ def _scroll_down_event(widget: ArticleList):
         screen_x=5,
         screen_y=5,
     )
+
+
+async def test_a_cursor_step_repaints_only_the_two_rows_it_changes(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """``j`` repaints the row the cursor left and the row it reached, nothing else of the
+    list (a whole-list repaint per key doubled the key's CPU on a full screen)."""
+    app = make_app(SAMPLE)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        article_list = app.screen.query_one(ArticleList)
+        assert article_list.has_focus and article_list.cursor == 0
+        assert article_list.count * article_list.row_height > 6  # more rows than two
+        painted: list[int] = []
+        render_line = ArticleList.render_line
+
+        def spy(self: ArticleList, y: int):  # type: ignore[no-untyped-def]
+            painted.append(y + int(self.scroll_offset.y))
+            return render_line(self, y)
+
+        monkeypatch.setattr(ArticleList, "render_line", spy)
+        await pilot.press("j")
+        await settle(pilot)
+        height = article_list.row_height
+        assert article_list.cursor == 1
+        assert set(painted) == set(range(2 * height))

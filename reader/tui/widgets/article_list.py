@@ -94,7 +94,8 @@ class ArticleList(ScrollView, can_focus=True):
     }
     """
 
-    cursor: reactive[int] = reactive(0, always_update=True, init=False)
+    cursor: reactive[int] = reactive(0, always_update=True, init=False, repaint=False)
+    """Painted by :meth:`watch_cursor`: the two rows whose mark changed, or all after a scroll."""
 
     class OpenRequested(Message):
         """The user chose an article (enter or click)."""
