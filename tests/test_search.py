@@ -504,12 +504,10 @@ def test_filtered_search_is_the_unfiltered_search_narrowed(
     """A filtered search returns exactly the unfiltered search's hits that the filter's own
     listing holds, in the same order, with the right total, on every page.
 
-    ``small_limits``: relevance ranks only the 7 newest matches and a newest-first page
-    probes only the 5 newest matches row by row, so capped ranking, the probe and its
-    fallback all run (at the real limits these 90 articles stay under both)."""
+    ``small_limits``: relevance ranks only the 7 newest matches, so the capped ranking
+    runs (at the real limit these 90 articles stay under it)."""
     if small_limits:
         monkeypatch.setattr(search_module, "RANK_CANDIDATES", 7)
-        monkeypatch.setattr(search_module, "PROBE_SCAN", 5)
     c = _filtered_collection(tmp_path, unordered=unordered)
     filters = " ".join(w for w in query.split() if ":" in w)
     text = " ".join(w for w in query.split() if ":" not in w)

@@ -252,54 +252,32 @@ class StoredArticle(NamedTuple):
 
 class Where(Record):
     """WHERE conditions on ``articles a`` and their arguments: the one place filter SQL
-    is written (lists, counts and the query language's field filters all use it).
+    is written (lists, counts and the query language's field filters all use it)."""
 
-    Each condition also has a *probe* form, with the same arguments in the same order, for
-    plans that visit rows one by one and stop early: a category or facet as ``a.id IN
-    (SELECT …)`` makes SQLite list every article of the category before the first row (5–8 ms
-    for a sixth of 100,000 articles); as ``EXISTS (… AND id = a.id)`` each visited row costs
-    one primary-key lookup.
-    """
-
-    __slots__ = ("args", "conditions", "probes")
+    __slots__ = ("args", "conditions")
 
     def __init__(self) -> None:
         self.conditions: list[str] = []
-        self.probes: list[str] = []
         self.args: list[object] = []
 
-    def add(self, sql: str, *args: object, probe: str | None = None) -> None:
+    def add(self, sql: str, *args: object) -> None:
         self.conditions.append(sql)
-        self.probes.append(probe or sql)
         self.args.extend(args)
 
-    def extend(self, other: Where) -> None:
-        """Also require every condition of ``other``."""
-        self.conditions += other.conditions
-        self.probes += other.probes
-        self.args += other.args
-
-    def _in(self, sql: str, probe: str, values: Sequence[str]) -> None:
+    def _in(self, sql: str, values: Sequence[str]) -> None:
         if not values:
-            self.add("0")
+            self.conditions.append("0")
             return
-        marks = ",".join("?" * len(values))
-        self.add(sql.format(marks), *values, probe=probe.format(marks))
+        self.add(sql.format(",".join("?" * len(values))), *values)
 
     def nodes(self, nodes: Sequence[str]) -> None:
         """In any of these category nodes (joined paths)."""
-        self._in(
-            "a.id IN (SELECT id FROM article_nodes WHERE node IN ({}))",
-            "EXISTS (SELECT 1 FROM article_nodes n WHERE n.node IN ({}) AND n.id = a.id)",
-            nodes,
-        )
+        self._in("a.id IN (SELECT id FROM article_nodes WHERE node IN ({}))", nodes)
 
     def facet(self, kind: Literal["author", "tag"], values: Sequence[str]) -> None:
         """Has one of these authors or tags (case-insensitive)."""
         self._in(
             f"a.id IN (SELECT id FROM article_facets WHERE kind = '{kind}' AND value IN ({{}}))",
-            f"EXISTS (SELECT 1 FROM article_facets f WHERE f.kind = '{kind}' "
-            "AND f.value IN ({}) AND f.id = a.id)",
             values,
         )
 
@@ -311,23 +289,23 @@ class Where(Record):
             self.add("a.day < ?", before)
 
     def read(self, read: bool) -> None:
-        self.add(
+        self.conditions.append(
             ("" if read else "NOT ")
             + "EXISTS (SELECT 1 FROM st.state s WHERE s.key = a.key AND s.read)"
         )
 
     def starred(self) -> None:
-        self.add("EXISTS (SELECT 1 FROM st.state s WHERE s.key = a.key AND s.starred)")
+        self.conditions.append(
+            "EXISTS (SELECT 1 FROM st.state s WHERE s.key = a.key AND s.starred)"
+        )
 
     def hide_duplicates(self) -> None:
         """Each group of near-duplicates shown once: its earliest article."""
-        self.add("a.id NOT IN (SELECT id FROM dup_groups WHERE id != grp)")
+        self.conditions.append("a.id NOT IN (SELECT id FROM dup_groups WHERE id != grp)")
 
-    def sql(self, prefix: str = " WHERE ", *, probe: bool = False) -> str:
-        """`` WHERE a AND b`` (empty when there are no conditions); ``probe``: the forms
-        for plans that visit rows one by one."""
-        conditions = self.probes if probe else self.conditions
-        return prefix + " AND ".join(conditions) if conditions else ""
+    def sql(self, prefix: str = " WHERE ") -> str:
+        """`` WHERE a AND b`` (empty when there are no conditions)."""
+        return prefix + " AND ".join(self.conditions) if self.conditions else ""
 
 
 class Filter(NamedTuple):
