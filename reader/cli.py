@@ -247,7 +247,7 @@ def _cmd_show(args: argparse.Namespace) -> int:
 
             print_styled_article(article, width)
         else:
-            from reader.render.article import article_to_plain
+            from reader.render import article_to_plain
 
             sys.stdout.write(article_to_plain(article, width) + "\n")
     return 0

@@ -83,8 +83,7 @@ def print_styled_article(article: Article, width: int) -> None:
 
     from rich.text import Span
 
-    from reader.render import styles
-    from reader.render.article import layout_article
+    from reader.render import layout_article, styles
 
     mono = bool(os.environ.get("NO_COLOR"))
     console = Console(

@@ -87,7 +87,7 @@ class ExternalMixin(ScreenBase):
         if view.article_id == article_id and view.lines:
             text = "\n".join(line.plain.rstrip() for line in view.lines) + "\n"
         else:
-            from reader.render.article import article_to_plain
+            from reader.render import article_to_plain
 
             try:
                 article = self.backend.collection.article(article_id)

@@ -188,8 +188,7 @@ class ArticleView(ScrollView, can_focus=True):
         terms: tuple[str, ...],
     ) -> None:
         """Thread worker: fetch (first time) and lay out the article."""
-        from reader.render.article import layout_article
-        from reader.render.highlight import find_matches
+        from reader.render import find_matches, layout_article
 
         worker = get_current_worker()
         error: str | None = None
