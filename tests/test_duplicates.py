@@ -174,6 +174,50 @@ def test_bands_are_the_ones_datasketch_chooses() -> None:
     assert (lsh.b, lsh.r) == (BANDS, ROWS)
 
 
+def test_a_pair_settled_only_by_counting_its_holders_is_grouped(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A and B agree on 40 slots; C holds the same 40 values, so none of them can be waved
+    # through as surely informative, and no sampled holder is an outsider (C is close to
+    # both). Only the whole count decides A-B (no boilerplate: a group); C's title numbers
+    # keep it out of the group, so A-B is the only link.
+    rng = np.random.default_rng(11)
+    shared = rng.integers(1, 2**32, size=40, dtype=np.uint64)
+
+    def sig(key: int) -> bytes:
+        row = np.concatenate([shared, rng.integers(1, 2**32, size=NUM_PERM - 40, dtype=np.uint64)])
+        return key.to_bytes(4, "little") + row.astype("<u4").tobytes()
+
+    counted: list[int] = []
+    count = DuplicateIndex._boiler_counts
+
+    def spy(self: DuplicateIndex, ra: np.ndarray, *args: np.ndarray) -> np.ndarray:
+        counted.append(len(ra))
+        return count(self, ra, *args)
+
+    monkeypatch.setattr(DuplicateIndex, "_boiler_counts", spy)
+    assert group([(1, sig(5)), (2, sig(5)), (3, sig(7))]) == [[1, 2]]
+    assert sum(counted) == 1  # A-B went through the whole count
+
+
+def test_band_keys_that_share_a_hash_are_still_told_apart() -> None:
+    # Band rows are sorted by a 64-bit mix of their four values; X and Y below mix to the
+    # same number (0), so sorted by the mix alone X, Y, X could leave the two X apart.
+    from reader.library.duplicates import ROWS, _band_pairs, _runs
+
+    mix = 0x9E3779B97F4A7C15
+    x, y = [0, 0, 0, 0], [mix >> 32, mix & 0xFFFFFFFF, 0, 1]
+    rows = np.array([x, y, x, y, [5, 6, 7, 8], x], dtype=np.uint64)
+    order, same = _runs(rows)
+    runs = np.split(order, np.flatnonzero(~same) + 1)
+    assert sorted(sorted(r.tolist()) for r in runs) == [[0, 2, 5], [1, 3], [4]]
+    matrix = np.zeros((6, NUM_PERM), dtype=np.uint32)
+    matrix[:, :ROWS] = rows
+    matrix[:, ROWS:] = np.arange(6)[:, None] * 7 + 1  # no other band agrees
+    found = {tuple(p) for band, pairs in _band_pairs(matrix) for p in pairs.tolist()}
+    assert found == {(0, 2), (0, 5), (2, 5), (1, 3)}
+
+
 def _lsh_groups(index: DuplicateIndex) -> list[list[int]]:
     """Grouping the slow way: the datasketch LSH queried for every article (as before)."""
     parent: dict[int, int] = {}
@@ -228,20 +272,44 @@ def _shared_signatures(seed: int, n: int = 400) -> list[tuple[int, bytes]]:
 
 
 @pytest.mark.parametrize(
-    ("seed", "chunk", "pair_chunk", "block"),
-    [(1, 1 << 16, 1 << 15, 1 << 13), (2, 1 << 16, 3, 5), (3, 7, 1 << 15, 1 << 13), (4, 1, 1, 1)],
+    ("seed", "chunk", "pair_chunk", "block", "probes"),
+    [
+        (1, 1 << 16, 1 << 15, 1 << 13, 24),
+        (2, 1 << 16, 3, 5, 0),
+        (3, 7, 1 << 15, 1 << 13, 1),
+        (4, 1, 1, 1, 24),
+        (9, 1 << 16, 1 << 15, 1 << 13, 0),
+    ],
 )
 def test_bulk_decisions_equal_the_per_pair_similarity(
-    seed: int, chunk: int, pair_chunk: int, block: int, monkeypatch: pytest.MonkeyPatch
+    seed: int,
+    chunk: int,
+    pair_chunk: int,
+    block: int,
+    probes: int,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     from reader.library import duplicates
 
     monkeypatch.setattr(duplicates, "_CHUNK_ROWS", chunk)  # holders compared in small chunks
     monkeypatch.setattr(duplicates, "_PAIR_CHUNK", pair_chunk)  # candidate pairs decided in chunks
     monkeypatch.setattr(duplicates, "_BLOCK", block)  # signatures loaded in blocks
+    monkeypatch.setattr(duplicates, "_PROBES", probes)  # 0: every pair counted in whole
+    turned_down = 0
+    sampled = DuplicateIndex._turned_down
+
+    def spy(self: DuplicateIndex, *args: np.ndarray) -> np.ndarray:
+        nonlocal turned_down
+        down = sampled(self, *args)
+        turned_down += int(down.sum())
+        return down
+
+    monkeypatch.setattr(DuplicateIndex, "_turned_down", spy)
     index = DuplicateIndex()
     index.add_many(_shared_signatures(seed))
     fast = index.groups()
+    # With sampling on, some pairs are settled by it, the rest by the whole count.
+    assert (turned_down > 0) == (probes > 0)
     ids = index._ids
     pairs = {
         (a, b)

@@ -33,10 +33,9 @@ Hooking it in (the lead):
 
 from __future__ import annotations
 
-import itertools
 import re
 import zlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from functools import cache, lru_cache
 from typing import Any
 
@@ -164,7 +163,7 @@ def minhash_values(hashes: Any) -> Any:
 
 
 class _Groups:
-    """Union-find over article ids."""
+    """Union-find over article ids (or matrix rows)."""
 
     def __init__(self) -> None:
         self.parent: dict[int, int] = {}
@@ -202,12 +201,10 @@ class DuplicateIndex:
         self._rows: list[Any] = []  # blocks of signature rows (k, NUM_PERM), in _ids order
         self._row_of: dict[int, int] = {}
         self._matrix: Any = None  # numpy (n, NUM_PERM), rebuilt after adds
-        # Per-row slot statistics, for the rows that needed them (all of them in groups()):
-        self._stat_of: Any = None  # (n,): row → its row in _count/_first, -1 when none
-        self._count: Any = None  # (k, NUM_PERM): articles holding the same value in that slot
-        self._first: Any = None  # (k, NUM_PERM): where those start in ``_order[slot]``
+        # Per slot, who holds each row's value (built with the matrix):
+        self._count: Any = None  # (n, NUM_PERM): articles holding the same value in that slot
+        self._first: Any = None  # (n, NUM_PERM): where those start in ``_order[slot]``
         self._order: Any = None  # (NUM_PERM, n): rows sorted by their value in each slot
-        self._sorted: Any = None  # (NUM_PERM, n): those values
         self._near: dict[int, list[int]] = {}  # LSH candidates of an id (cache)
         self._title_key: dict[int, int] = {}
 
@@ -225,7 +222,6 @@ class DuplicateIndex:
         self._ids.append(id_)
         self._rows.append(values.reshape(1, NUM_PERM))
         self._matrix = None
-        self._stat_of = None
         self._near = {}
         return values
 
@@ -250,38 +246,27 @@ class DuplicateIndex:
         if self._matrix is None:
             matrix = np.vstack(self._rows) if self._rows else np.zeros((0, NUM_PERM), np.uint32)
             self._matrix, self._rows = matrix, [matrix]  # the blocks are not kept twice
-            # Per slot (row-major, so each slot's column is contiguous for searchsorted),
-            # one slot at a time and in int32: at 100k rows a 2-D argsort held 200 MB.
+            # One slot at a time and in int32 (at 100k rows a 2-D argsort held 200 MB); the
+            # holders of a value are a run of the sorted column, so its start and length
+            # are found in one pass (binary searches per row took 20 s at 500k rows).
+            # Built slot-major (each slot's scatter in one contiguous row), then turned to
+            # row-major once: pairs read a row's slots together (at 1M rows 9–11 s, not 17 s).
             n = len(matrix)
             self._order = np.empty((NUM_PERM, n), dtype=np.int32)
-            self._sorted = np.empty((NUM_PERM, n), dtype=np.uint32)
+            count = np.empty((NUM_PERM, n), dtype=np.int32)
+            first = np.empty((NUM_PERM, n), dtype=np.int32)
             for slot in range(NUM_PERM):
                 column = matrix[:, slot]
                 order = np.argsort(column)
+                values = column[order]
+                starts = np.flatnonzero(np.r_[True, values[1:] != values[:-1]])
+                sizes = np.diff(np.r_[starts, n])
                 self._order[slot] = order
-                self._sorted[slot] = column[order]
-            self._stat_of = np.full(len(self._ids), -1, dtype=np.int64)
-            self._count = np.zeros((0, NUM_PERM), dtype=np.int32)
-            self._first = np.zeros((0, NUM_PERM), dtype=np.int32)
-
-    def _stats(self, rows: Any) -> Any:
-        """Rows of ``_count``/``_first`` for matrix ``rows``, computed for those lacking them."""
-        import numpy as np
-
-        self._state()
-        rows = np.asarray(rows, dtype=np.int64)
-        need = np.unique(rows[self._stat_of[rows] < 0])
-        if len(need):
-            first = np.empty((len(need), NUM_PERM), dtype=np.int32)
-            count = np.empty((len(need), NUM_PERM), dtype=np.int32)
-            for slot in range(NUM_PERM):
-                column, values = self._sorted[slot], self._matrix[need, slot]
-                first[:, slot] = np.searchsorted(column, values, "left")
-                count[:, slot] = np.searchsorted(column, values, "right") - first[:, slot]
-            self._stat_of[need] = np.arange(len(need)) + len(self._count)
-            self._first = np.concatenate([self._first, first]) if len(self._first) else first
-            self._count = np.concatenate([self._count, count]) if len(self._count) else count
-        return self._stat_of[rows]
+                first[slot, order] = np.repeat(starts, sizes)
+                count[slot, order] = np.repeat(sizes, sizes)
+            self._count = np.ascontiguousarray(count.T)
+            del count
+            self._first = np.ascontiguousarray(first.T)
 
     def candidates(self, id_: int) -> list[int]:
         """Ids the LSH proposes as near-duplicates of ``id_`` (``id_`` included)."""
@@ -357,7 +342,6 @@ class DuplicateIndex:
         if ids:
             flush()
         self._matrix = None
-        self._stat_of = None
         self._near = {}
 
     def groups(self) -> list[list[int]]:
@@ -366,15 +350,14 @@ class DuplicateIndex:
         The same pairs and decisions as querying the LSH for every article and calling
         :meth:`similarity` for each candidate, all done with numpy arrays instead (on the
         realistic 100,000-article bench corpus: the LSH took ~190 s, a per-pair
-        :meth:`similarity` 46 s, this ~15 s): candidate pairs share a whole band; pairs
-        whose raw similarity settles the answer (below ``THRESHOLD``, at least ``EXACT``,
-        different title numbers, too few shared slots to matter) are decided at once and
-        the boilerplate slots of the rest are counted together (:meth:`_boiler_counts`).
+        :meth:`similarity` 46 s, this 3.2–3.5 s; at 1,000,000 articles 138 s and 1.4 GB):
+        candidate pairs share a whole band and are streamed band by band; pairs whose raw
+        similarity settles the answer (below ``THRESHOLD``, at least ``EXACT``, different
+        title numbers, too few shared slots to matter) are decided at once, sampled holders
+        turn most of the rest down (:meth:`_turned_down`), and the boilerplate slots of the
+        few left are counted together (:meth:`_boiler_counts`).
         """
-        import numpy as np
-
         self._state()
-        self._stats(np.arange(len(self._ids)))
         return self._components(_band_pairs(self._matrix))
 
     def grown(self, old_groups: Iterable[Sequence[int]], new_ids: Iterable[int]) -> list[list[int]]:
@@ -391,72 +374,127 @@ class DuplicateIndex:
         rows = self._row_of
         new = np.array(sorted({rows[i] for i in new_ids if i in rows}), dtype=np.int64)
         pairs = [_band_pairs_with(self._matrix, new)] if len(new) else []
-        inner: list[tuple[int, int]] = []
-        for members in old_groups:
-            known = sorted({rows[i] for i in members if i in rows})
-            inner.extend(itertools.combinations(known, 2))
-        if inner:
-            pair = np.array(inner, dtype=np.int64)
-            shape = (len(pair), BANDS, ROWS)
-            a, b = self._matrix[pair[:, 0]].reshape(shape), self._matrix[pair[:, 1]].reshape(shape)
-            pairs.append(pair[(a == b).all(axis=2).any(axis=1)])  # LSH candidates only
+        for members in old_groups:  # group by group: gathered at once, 1M pairs held 0.5 GB
+            known = np.array(sorted({rows[i] for i in members if i in rows}), dtype=np.int64)
+            i, j = np.triu_indices(len(known), 1)
+            shape = (len(i), BANDS, ROWS)
+            a, b = self._matrix[known[i]].reshape(shape), self._matrix[known[j]].reshape(shape)
+            near = (a == b).all(axis=2).any(axis=1)  # LSH candidates only
+            pairs.append(np.stack([known[i][near], known[j][near]], axis=1))
         if not pairs:
             return []
         both = np.unique(np.concatenate(pairs), axis=0)
-        return self._components(both)
+        return self._components([(None, both)])
 
-    def _components(self, pairs: Any) -> list[list[int]]:
-        """Groups (connected components) of the confirmed ``pairs`` of matrix rows."""
+    def _components(self, pairs: Iterable[tuple[int | None, Any]]) -> list[list[int]]:
+        """Groups (connected components) of the confirmed candidate pairs of matrix rows
+        (``pairs``: ``(band, array of pairs)``, see :meth:`_join`)."""
         import numpy as np
 
-        found = _Groups()
-        if not len(pairs):
-            return []
+        found = _Groups()  # over matrix rows
         ids = self._ids
         keys = np.array([self._title_key[i] for i in ids], dtype=np.int64)
         # In chunks: the pairs' slot rows are pairs × NUM_PERM (the 573,000 candidate pairs
         # of the 100k bench corpus gathered at once peaked at 646 MB).
-        for start in range(0, len(pairs), _PAIR_CHUNK):
-            for a, b in self._confirmed(pairs[start : start + _PAIR_CHUNK], keys).tolist():
-                found.union(ids[a], ids[b])
-        return found.groups()
+        for band, block in pairs:
+            for start in range(0, len(block), _PAIR_CHUNK):
+                self._join(block[start : start + _PAIR_CHUNK], keys, band, found)
+        return sorted(sorted(ids[r] for r in rows) for rows in found.groups())
 
-    def _confirmed(self, pairs: Any, keys: Any) -> Any:
-        """The candidate ``pairs`` of matrix rows that are near-duplicates (``keys``: each
-        row's title key)."""
+    def _join(self, pairs: Any, keys: Any, band: int | None, found: _Groups) -> None:
+        """Join in ``found`` the candidate ``pairs`` of matrix rows that are near-duplicates
+        (``keys``: each row's title key). ``band``: the pairs agree on that band and are
+        decided only when it is the first they agree on (a pair found in several bands is
+        decided once). A pair whose rows are already joined is not decided: that cannot
+        change the groups, and it saves counting the boilerplate of the copies of one story
+        (inside the old groups :meth:`grown` looks at, most pairs)."""
         import numpy as np
 
         m = self._matrix
-        ra, rb = pairs[:, 0], pairs[:, 1]
-        same = m[ra] == m[rb]
-        equal = same.sum(axis=1)
-        ka, kb = keys[ra], keys[rb]
+        same = m[pairs[:, 0]] == m[pairs[:, 1]]
+        equal = np.count_nonzero(same, axis=1)
+        ka, kb = keys[pairs[:, 0]], keys[pairs[:, 1]]
         possible = ~((ka != 0) & (kb != 0) & (ka != kb))
         possible &= equal >= THRESHOLD * NUM_PERM
+        if band:  # a band agrees when its ROWS (4) bool bytes are all 1
+            agree = same.view(f"u{ROWS}")[:, :band] == int.from_bytes(b"\1" * ROWS, "little")
+            possible &= ~agree.any(axis=1)
+        keep = np.flatnonzero(possible)
+        pairs, same, equal = pairs[keep], same[keep], equal[keep]
+        ra, rb = pairs[:, 0], pairs[:, 1]
         # Slots that could be boilerplate (held by 3+ articles); with k of them left out the
         # similarity is (e - k) / (N - k): when even all of them cannot bring it below
         # THRESHOLD, the pair is confirmed without looking at who holds them.
-        sa = self._stats(ra)
-        common = (same & (self._count[sa] >= 3)).sum(axis=1)
+        common = np.count_nonzero(same & (self._count[ra] >= 3), axis=1)
         safe = common <= (equal - THRESHOLD * NUM_PERM) / (1 - THRESHOLD)
-        sure = possible & ((equal >= EXACT * NUM_PERM) | safe)
+        sure = (equal >= EXACT * NUM_PERM) | safe
         # Below SAME, ``a`` itself is an outsider holding every common slot: all of them are
         # boilerplate and, the pair not being safe, it stays apart. Above, count in bulk.
-        check = np.flatnonzero(possible & ~sure & (equal >= SAME * NUM_PERM))
+        for a, b in pairs[sure].tolist():
+            found.union(a, b)
+        check = np.flatnonzero(~sure & (equal >= SAME * NUM_PERM))
+        check = check[~self._turned_down(ra[check], rb[check], same[check], equal[check])]
+        apart = [found.find(a) != found.find(b) for a, b in pairs[check].tolist()]
+        check = check[np.array(apart, dtype=bool)]
         boiler = self._boiler_counts(ra[check], rb[check], same[check])
         confirmed = _discounted_many(equal[check], boiler) >= THRESHOLD
-        return np.concatenate([pairs[sure], pairs[check[confirmed]]])
+        for a, b in pairs[check[confirmed]].tolist():
+            found.union(a, b)
+
+    def _turned_down(self, ra: Any, rb: Any, same: Any, equal: Any) -> Any:
+        """Per pair of rows, whether a few sampled holders already settle it apart (a bool
+        array; the others need :meth:`_boiler_counts`).
+
+        A holder of a shared value that is no copy of both makes every slot it shares with
+        the pair boilerplate at once, so one outsider found often settles a pair that
+        :meth:`_boiler_counts` would check slot by slot, holder by holder (at 250,000 articles
+        of the realistic bench corpus: 670,000 such pairs, all apart, 105 s). Each of
+        ``_PROBES`` rounds looks at one holder, spread over the holders, of one shared slot
+        not yet known to be boilerplate. A pair is turned down only when the boilerplate
+        found already brings it below ``THRESHOLD``, which the whole count can only confirm.
+        """
+        import numpy as np
+
+        m = self._matrix
+        count = self._count[ra]
+        open_ = same & (count >= 3)
+        boiler = np.zeros_like(open_)
+        down = np.zeros(len(ra), dtype=bool)
+        for probe in range(_PROBES):
+            live = np.flatnonzero(~down & open_.any(axis=1))
+            if not len(live):
+                break
+            a, b = ra[live], rb[live]
+            slot = open_[live].argmax(axis=1)
+            open_[live, slot] = False
+            first = self._first[a, slot].astype(np.int64)
+            held_by = count[live, slot].astype(np.int64)
+            spread = (a * 0x9E3779B1 + b * 0x85EBCA77 + probe) % held_by
+            holder = np.full(len(live), -1, dtype=np.int64)
+            for step in range(3):  # ≥ 3 holders: one of three in a row is neither a nor b
+                h = self._order[slot, first + (spread + step) % held_by]
+                pick = (holder < 0) & (h != a) & (h != b)
+                holder[pick] = h[pick]
+            held = m[holder]
+            agree_a = held == m[a]
+            close = np.minimum(agree_a.sum(axis=1), (held == m[b]).sum(axis=1))
+            outsider = close < SAME * NUM_PERM
+            hit = live[outsider]
+            cover = same[hit] & agree_a[outsider]
+            boiler[hit] |= cover
+            open_[hit] &= ~cover
+            down[live] = _discounted_many(equal[live], boiler[live].sum(axis=1)) < THRESHOLD
+        return down
 
     def _boiler_counts(self, ra: Any, rb: Any, same: Any) -> Any:
         """Per pair of rows, how many of its equal slots :meth:`similarity` calls
         boilerplate (the same decision, for many pairs at once)."""
         import numpy as np
 
-        sa = self._stats(ra)
-        pair, slots = np.nonzero(same & (self._count[sa] >= 3))
+        pair, slots = np.nonzero(same & (self._count[ra] >= 3))
         xa, xb = ra[pair], rb[pair]
-        first = self._first[sa[pair], slots].astype(np.int64)
-        count = self._count[sa[pair], slots].astype(np.int64)
+        first = self._first[xa, slots].astype(np.int64)
+        count = self._count[xa, slots].astype(np.int64)
         boiler = self._outsiders(xa, xb, slots, first, np.minimum(count, _FIRST_LOOK))
         rest = np.flatnonzero(~boiler & (count > _FIRST_LOOK))
         if len(rest):
@@ -503,6 +541,7 @@ _CHUNK_ROWS = 1 << 16
 _PAIR_CHUNK = 1 << 15  # candidate pairs decided together (memory: ~2 KB each)
 _BLOCK = 1 << 13  # signatures converted together when loading
 _FIRST_LOOK = 8
+_PROBES = 24  # sampled holders per pair before the whole count (:meth:`_turned_down`)
 
 
 def _discounted(equal: int, boiler: int) -> float:
@@ -519,30 +558,59 @@ def _discounted_many(equal: Any, boiler: Any) -> Any:
     return np.where(informative > 0, (equal - boiler) / np.maximum(informative, 1), 0.0)
 
 
-def _band_pairs(matrix: Any) -> Any:
-    """Row pairs ``(a, b)``, ``a < b``, whose signatures agree on every slot of some band."""
+def _band_pairs(matrix: Any) -> Iterator[tuple[int, Any]]:
+    """``(band, pairs)``: row pairs ``(a, b)``, ``a < b``, agreeing on every slot of
+    ``band``, in arrays of about ``_PAIR_CHUNK``.
+
+    Streamed band by band: at 1,000,000 articles of the realistic bench corpus the bands
+    propose ~105 million pairs (~53 million distinct), which gathered at once held gigabytes.
+    A pair agreeing on several bands comes once for each; :meth:`DuplicateIndex._join`
+    keeps it only with the first (it compares the pair's slots anyway)."""
     import numpy as np
 
-    n = matrix.shape[0]
-    codes = []
     for band in range(BANDS):
-        cols = np.ascontiguousarray(matrix[:, band * ROWS : (band + 1) * ROWS], dtype="<u4")
-        keys = cols.view(np.dtype((np.void, 4 * ROWS))).ravel()
-        order = np.argsort(keys, kind="stable")
-        same = keys[order][1:] == keys[order][:-1]
+        cols = np.ascontiguousarray(matrix[:, band * ROWS : (band + 1) * ROWS], dtype=np.uint64)
+        order, same = _runs(cols)
         if not same.any():
             continue
-        starts = np.flatnonzero(np.r_[True, ~same])
-        sizes = np.diff(np.r_[starts, n])
-        big = sizes > 1
-        for start, size in zip(starts[big].tolist(), sizes[big].tolist(), strict=True):
-            rows = np.sort(order[start : start + size]).astype(np.int64)
-            i, j = np.triu_indices(size, 1)
-            codes.append(rows[i] * n + rows[j])
-    if not codes:
-        return np.zeros((0, 2), dtype=np.int64)
-    unique = np.unique(np.concatenate(codes))
-    return np.stack([unique // n, unique % n], axis=1)
+        # Sorted position k in a run pairs with the positions after it in that run.
+        run_start = np.flatnonzero(np.r_[True, ~same])
+        run_size = np.diff(np.r_[run_start, len(order)])
+        in_run = np.repeat(run_size > 1, run_size)
+        pos = np.flatnonzero(in_run)
+        after = (np.repeat(run_start + run_size, run_size) - np.arange(len(order)) - 1)[pos]
+        ends = np.cumsum(after)
+        lo = 0
+        while lo < len(pos):
+            base = ends[lo - 1] if lo else 0
+            hi = max(int(np.searchsorted(ends, base + _PAIR_CHUNK, "right")), lo + 1)
+            left = np.repeat(pos[lo:hi], after[lo:hi])
+            if len(left):
+                counts = after[lo:hi]
+                offset = np.arange(len(left)) - np.repeat(np.cumsum(counts) - counts, counts)
+                a, b = order[left], order[left + 1 + offset]
+                yield band, np.stack([np.minimum(a, b), np.maximum(a, b)], axis=1)
+            lo = hi
+
+
+def _runs(cols: Any) -> tuple[Any, Any]:
+    """Rows sorted so that equal rows of ``cols`` (uint64, ``ROWS`` wide) are adjacent, and
+    whether each sorted row equals the one before it.
+
+    Sorted by a 64-bit mix of the row (a sort of 16-byte keys took ten times longer); when
+    two different rows share a mix, the rows themselves are sorted instead."""
+    import numpy as np
+
+    key = cols[:, 0] << np.uint64(32) | cols[:, 1]
+    key ^= (cols[:, 2] << np.uint64(32) | cols[:, 3]) * np.uint64(0x9E3779B97F4A7C15)
+    order = np.argsort(key)
+    sorted_key = key[order]
+    same_key = sorted_key[1:] == sorted_key[:-1]
+    same = same_key & (cols[order[1:]] == cols[order[:-1]]).all(axis=1)
+    if (same_key & ~same).any():  # a collision: sort the rows themselves
+        order = np.lexsort(cols.T[::-1])
+        same = (cols[order[1:]] == cols[order[:-1]]).all(axis=1)
+    return order.astype(np.int64), same
 
 
 def _band_pairs_with(matrix: Any, rows: Any) -> Any:
