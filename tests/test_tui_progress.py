@@ -47,3 +47,22 @@ def test_rate_and_time_left_on_long_runs() -> None:
     assert rate_text(100, 1000, 1.0) == ""  # short runs: no estimate yet
     assert rate_text(200, 1000, 4.0) == " · 50/s · 0:16 left"
     assert rate_text(1000, 1000, 9.0) == ""
+
+
+def test_progress_reaches_the_ui_at_most_once_an_interval_per_phase() -> None:
+    from reader.library.model import Progress
+    from reader.tui.session.refresh import ProgressThrottle
+
+    throttle = ProgressThrottle(1 / 8)  # times in 64ths of a second: exact in binary
+
+    def passed(reports: list[tuple[int, Progress]]) -> list[tuple[str, int]]:
+        return [(p.phase, p.done) for t, p in reports if throttle.due(p, t / 64)]
+
+    # The walk counts with no total: one report per interval gets through, not all 50.
+    walk = [(i, Progress("scan", 2000 * i, 0, "looking")) for i in range(1, 51)]
+    assert passed(walk) == [("scan", 2000 * i) for i in (1, 9, 17, 25, 33, 41, 49)]
+    # A phase change and the end of a phase always get through, however soon.
+    assert passed([(51, Progress("scan", 100000, 100000, "found"))]) == [("scan", 100000)]
+    assert passed([(52, Progress("parse", 0, 10, "reading"))]) == [("parse", 0)]
+    assert passed([(53, Progress("parse", 5, 10, "reading"))]) == []
+    assert passed([(54, Progress("parse", 10, 10, "list ready"))]) == [("parse", 10)]
