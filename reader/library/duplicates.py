@@ -206,7 +206,8 @@ class DuplicateIndex:
         self._first: Any = None  # (n, NUM_PERM): where those start in ``_order[slot]``
         self._order: Any = None  # (NUM_PERM, n): rows sorted by their value in each slot
         self._near: dict[int, list[int]] = {}  # LSH candidates of an id (cache)
-        self._title_key: dict[int, int] = {}
+        self._key_rows: list[Any] = []  # blocks of title keys (:func:`title_key`), as _rows
+        self._keys: Any = None  # numpy (n,) int64, built with the matrix
 
     def __len__(self) -> int:
         return len(self._ids)
@@ -216,7 +217,7 @@ class DuplicateIndex:
 
         if len(sig) != 4 + 4 * NUM_PERM or id_ in self._row_of:
             return None
-        self._title_key[id_] = int.from_bytes(sig[:4], "little")
+        self._key_rows.append(np.frombuffer(sig[:4], dtype="<u4").astype(np.int64))
         values = np.frombuffer(sig, dtype="<u4", offset=4).astype(np.uint32)
         self._row_of[id_] = len(self._ids)
         self._ids.append(id_)
@@ -246,27 +247,32 @@ class DuplicateIndex:
         if self._matrix is None:
             matrix = np.vstack(self._rows) if self._rows else np.zeros((0, NUM_PERM), np.uint32)
             self._matrix, self._rows = matrix, [matrix]  # the blocks are not kept twice
+            keys = np.concatenate(self._key_rows) if self._key_rows else np.zeros(0, np.int64)
+            self._keys, self._key_rows = keys, [keys]
             # One slot at a time and in int32 (at 100k rows a 2-D argsort held 200 MB); the
             # holders of a value are a run of the sorted column, so its start and length
             # are found in one pass (binary searches per row took 20 s at 500k rows).
-            # Built slot-major (each slot's scatter in one contiguous row), then turned to
-            # row-major once: pairs read a row's slots together (at 1M rows 9–11 s, not 17 s).
+            # Scattered slot-major (each slot's scatter in one contiguous row) and copied
+            # to row-major _SLOT_BLOCK slots at a time: pairs read a row's slots together
+            # (at 1M rows 9–11 s, not 17 s, and no second whole copy).
             n = len(matrix)
             self._order = np.empty((NUM_PERM, n), dtype=np.int32)
-            count = np.empty((NUM_PERM, n), dtype=np.int32)
-            first = np.empty((NUM_PERM, n), dtype=np.int32)
-            for slot in range(NUM_PERM):
-                column = matrix[:, slot]
-                order = np.argsort(column)
-                values = column[order]
-                starts = np.flatnonzero(np.r_[True, values[1:] != values[:-1]])
-                sizes = np.diff(np.r_[starts, n])
-                self._order[slot] = order
-                first[slot, order] = np.repeat(starts, sizes)
-                count[slot, order] = np.repeat(sizes, sizes)
-            self._count = np.ascontiguousarray(count.T)
-            del count
-            self._first = np.ascontiguousarray(first.T)
+            self._count = np.empty((n, NUM_PERM), dtype=np.int32)
+            self._first = np.empty((n, NUM_PERM), dtype=np.int32)
+            count = np.empty((_SLOT_BLOCK, n), dtype=np.int32)
+            first = np.empty((_SLOT_BLOCK, n), dtype=np.int32)
+            for base in range(0, NUM_PERM, _SLOT_BLOCK):
+                for k in range(_SLOT_BLOCK):
+                    column = matrix[:, base + k]
+                    order = np.argsort(column)
+                    values = column[order]
+                    starts = np.flatnonzero(np.r_[True, values[1:] != values[:-1]])
+                    sizes = np.diff(np.r_[starts, n])
+                    self._order[base + k] = order
+                    first[k, order] = np.repeat(starts, sizes)
+                    count[k, order] = np.repeat(sizes, sizes)
+                self._count[:, base : base + _SLOT_BLOCK] = count.T
+                self._first[:, base : base + _SLOT_BLOCK] = first.T
 
     def candidates(self, id_: int) -> list[int]:
         """Ids the LSH proposes as near-duplicates of ``id_`` (``id_`` included)."""
@@ -292,12 +298,12 @@ class DuplicateIndex:
         """
         import numpy as np
 
-        ka, kb = self._title_key[a], self._title_key[b]
+        self._state()
+        ra, rb = self._row_of[a], self._row_of[b]
+        ka, kb = int(self._keys[ra]), int(self._keys[rb])
         if ka and kb and ka != kb:
             return 0.0  # different numbers in the titles: different stories
-        self._state()
         m = self._matrix
-        ra, rb = self._row_of[a], self._row_of[b]
         x, y = m[ra], m[rb]
         equal = np.flatnonzero(x == y)
         if len(equal) >= EXACT * NUM_PERM or len(equal) < THRESHOLD * NUM_PERM:
@@ -326,7 +332,7 @@ class DuplicateIndex:
 
         def flush() -> None:  # a block at a time: 100k signatures as bytes are ~55 MB
             block = np.frombuffer(b"".join(sigs), dtype="<u4").reshape(len(ids), 1 + NUM_PERM)
-            self._title_key.update(zip(ids, block[:, 0].tolist(), strict=True))
+            self._key_rows.append(block[:, 0].astype(np.int64))
             self._rows.append(block[:, 1:].astype(np.uint32))
             self._ids.extend(ids)
             ids.clear()
@@ -389,11 +395,10 @@ class DuplicateIndex:
     def _components(self, pairs: Iterable[tuple[int | None, Any]]) -> list[list[int]]:
         """Groups (connected components) of the confirmed candidate pairs of matrix rows
         (``pairs``: ``(band, array of pairs)``, see :meth:`_join`)."""
-        import numpy as np
 
         found = _Groups()  # over matrix rows
         ids = self._ids
-        keys = np.array([self._title_key[i] for i in ids], dtype=np.int64)
+        keys = self._keys
         # In chunks: the pairs' slot rows are pairs × NUM_PERM (the 573,000 candidate pairs
         # of the 100k bench corpus gathered at once peaked at 646 MB).
         for band, block in pairs:
@@ -540,6 +545,7 @@ class DuplicateIndex:
 _CHUNK_ROWS = 1 << 16
 _PAIR_CHUNK = 1 << 15  # candidate pairs decided together (memory: ~2 KB each)
 _BLOCK = 1 << 13  # signatures converted together when loading
+_SLOT_BLOCK = 8  # slots whose holder runs are copied to row-major together (divides NUM_PERM)
 _FIRST_LOOK = 8
 _PROBES = 24  # sampled holders per pair before the whole count (:meth:`_turned_down`)
 
