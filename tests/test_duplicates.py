@@ -346,6 +346,67 @@ def test_growing_the_groups_equals_grouping_everything(seed: int) -> None:
         assert lost, "an added outsider split an old group"
 
 
+def _with_copies(signatures: list[tuple[int, bytes]], seed: int) -> list[tuple[int, bytes]]:
+    """``signatures`` plus identical copies of some (same title key) and same-text copies
+    under other title numbers (never grouped with the original)."""
+    rng = np.random.default_rng(seed)
+    out = list(signatures)
+    next_id = max(i for i, _ in signatures) + 1
+    for _, sig in [signatures[k] for k in rng.choice(len(signatures), 25, replace=False)]:
+        for _ in range(int(rng.integers(1, 6))):
+            out.append((next_id, sig))
+            next_id += 1
+        out.append((next_id, (77).to_bytes(4, "little") + sig[4:]))
+        next_id += 1
+    rng.shuffle(out)  # copies before and after their originals
+    return out
+
+
+@pytest.mark.parametrize("seed", [21, 22])
+def test_copies_are_grouped_as_pair_by_pair_deciding_does(seed: int) -> None:
+    index = DuplicateIndex()
+    index.add_many(_with_copies(_shared_signatures(seed), seed))
+    fast = index.groups()
+    assert fast == _lsh_groups(index)
+    biggest = max(len(g) for g in fast)
+    assert biggest >= 3  # copies joined groups, so the comparison means something
+
+
+@pytest.mark.parametrize("seed", [23, 24])
+def test_growing_with_copies_equals_grouping_everything(seed: int) -> None:
+    from reader.library.duplicates import grow
+
+    signatures = _with_copies(_shared_signatures(seed), seed)
+    rng = np.random.default_rng(seed)
+    new = set(rng.choice([i for i, _ in signatures], size=80, replace=False).tolist())
+    old = group([s for s in signatures if s[0] not in new])
+    whole = group(signatures)
+    assert grow(signatures, old, new) == whole != old
+
+
+def test_thousands_of_copies_are_not_paired_with_each_other(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # 3,000 copies of one page (a saved error page, a mirror): deciding every pair of them
+    # is 4.5 million pairs per band; only the kept row is paired.
+    rng = np.random.default_rng(99)  # not 3: _shared_signatures(3) draws the same stories
+    page = (0).to_bytes(4, "little") + rng.integers(1, 2**32, NUM_PERM).astype("<u4").tobytes()
+    others = _shared_signatures(3, 200)
+    signatures = [(1000 + i, page) for i in range(3000)] + others
+    decided = 0
+    join = DuplicateIndex._join
+
+    def spy(self: DuplicateIndex, pairs: np.ndarray, *args: object) -> None:
+        nonlocal decided
+        decided += len(pairs)
+        join(self, pairs, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(DuplicateIndex, "_join", spy)
+    groups = group(signatures)
+    assert [1000 + i for i in range(3000)] in groups
+    assert decided < 5_000
+
+
 @pytest.mark.parametrize("size", [1, 2, 7, 500, 20_000])
 def test_minhash_values_equal_datasketch(size: int) -> None:
     from datasketch import MinHash

@@ -364,7 +364,9 @@ class DuplicateIndex:
         few left are counted together (:meth:`_boiler_counts`).
         """
         self._state()
-        return self._components(_band_pairs(self._matrix))
+        kept, copies = _copies(self._matrix, self._keys)
+        rows = None if len(kept) == len(self._ids) else kept
+        return self._components(_band_pairs(self._matrix, rows), copies)
 
     def grown(self, old_groups: Iterable[Sequence[int]], new_ids: Iterable[int]) -> list[list[int]]:
         """The groups once ``new_ids`` were added to articles whose groups were ``old_groups``
@@ -378,25 +380,32 @@ class DuplicateIndex:
 
         self._state()
         rows = self._row_of
-        new = np.array(sorted({rows[i] for i in new_ids if i in rows}), dtype=np.int64)
-        pairs = [_band_pairs_with(self._matrix, new)] if len(new) else []
+        # Copies stand in for by the row kept for them (see _copies): a pair with a copy is
+        # decided as the same pair with its kept row.
+        kept, copies = _copies(self._matrix, self._keys)
+        stand_in = np.arange(len(self._ids))
+        stand_in[copies[:, 0]] = copies[:, 1]
+        allowed = np.zeros(len(self._ids), dtype=bool)
+        allowed[kept] = True
+        new = np.unique(stand_in[[rows[i] for i in new_ids if i in rows]])
+        pairs = [_band_pairs_with(self._matrix, new, allowed)] if len(new) else []
         for members in old_groups:  # group by group: gathered at once, 1M pairs held 0.5 GB
-            known = np.array(sorted({rows[i] for i in members if i in rows}), dtype=np.int64)
+            known = np.unique(stand_in[[rows[i] for i in members if i in rows]])
             i, j = np.triu_indices(len(known), 1)
             shape = (len(i), BANDS, ROWS)
             a, b = self._matrix[known[i]].reshape(shape), self._matrix[known[j]].reshape(shape)
             near = (a == b).all(axis=2).any(axis=1)  # LSH candidates only
             pairs.append(np.stack([known[i][near], known[j][near]], axis=1))
-        if not pairs:
-            return []
-        both = np.unique(np.concatenate(pairs), axis=0)
-        return self._components([(None, both)])
+        both = np.unique(np.concatenate(pairs), axis=0) if pairs else np.zeros((0, 2), np.int64)
+        return self._components([(None, both)], copies)
 
-    def _components(self, pairs: Iterable[tuple[int | None, Any]]) -> list[list[int]]:
+    def _components(self, pairs: Iterable[tuple[int | None, Any]], joined: Any) -> list[list[int]]:
         """Groups (connected components) of the confirmed candidate pairs of matrix rows
-        (``pairs``: ``(band, array of pairs)``, see :meth:`_join`)."""
-
+        (``pairs``: ``(band, array of pairs)``, see :meth:`_join`) and of the row pairs
+        ``joined`` (copies and their kept rows, confirmed already)."""
         found = _Groups()  # over matrix rows
+        for a, b in joined.tolist():
+            found.union(a, b)
         ids = self._ids
         keys = self._keys
         # In chunks: the pairs' slot rows are pairs × NUM_PERM (the 573,000 candidate pairs
@@ -565,9 +574,9 @@ def _discounted_many(equal: Any, boiler: Any) -> Any:
     return np.where(informative > 0, (equal - boiler) / np.maximum(informative, 1), 0.0)
 
 
-def _band_pairs(matrix: Any) -> Iterator[tuple[int, Any]]:
+def _band_pairs(matrix: Any, rows: Any = None) -> Iterator[tuple[int, Any]]:
     """``(band, pairs)``: row pairs ``(a, b)``, ``a < b``, agreeing on every slot of
-    ``band``, in arrays of about ``_PAIR_CHUNK``.
+    ``band``, in arrays of about ``_PAIR_CHUNK``; only pairs of ``rows`` when given.
 
     Streamed band by band: at 1,000,000 articles of the realistic bench corpus the bands
     propose ~105 million pairs (~53 million distinct), which gathered at once held gigabytes.
@@ -576,10 +585,13 @@ def _band_pairs(matrix: Any) -> Iterator[tuple[int, Any]]:
     import numpy as np
 
     for band in range(BANDS):
-        cols = np.ascontiguousarray(matrix[:, band * ROWS : (band + 1) * ROWS], dtype=np.uint64)
+        width = slice(band * ROWS, (band + 1) * ROWS)
+        cols = (matrix[:, width] if rows is None else matrix[rows, width]).astype(np.uint64)
         order, same = _runs(cols)
         if not same.any():
             continue
+        if rows is not None:
+            order = rows[order]
         # Sorted position k in a run pairs with the positions after it in that run.
         run_start = np.flatnonzero(np.r_[True, ~same])
         run_size = np.diff(np.r_[run_start, len(order)])
@@ -598,6 +610,38 @@ def _band_pairs(matrix: Any) -> Iterator[tuple[int, Any]]:
                 a, b = order[left], order[left + 1 + offset]
                 yield band, np.stack([np.minimum(a, b), np.maximum(a, b)], axis=1)
             lo = hi
+
+
+def _copies(matrix: Any, keys: Any) -> tuple[Any, Any]:
+    """``(kept, copies)``: the rows that stand for their identical copies (the same
+    signature and title key), sorted, and ``(copy, kept row)`` pairs for the others.
+
+    Copies are a group however their pairs are decided (every slot agrees), and any other
+    pair with a copy is decided as the same pair with its kept row, so only kept rows are
+    paired: 3,000 copies of one page made 4.5 million pairs (50 s), a count that grows with
+    the square. Rows are sorted by a hash of their slots and key; rows that hash alike are
+    compared, and copies that do not end up side by side are merely paired as before."""
+    import numpy as np
+
+    n = len(matrix)
+    if n < 2:
+        return np.arange(n), np.zeros((0, 2), dtype=np.int64)
+    mult = np.uint64(0x100000001B3)
+    h = keys.astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15)
+    for slot in range(NUM_PERM):
+        h = (h ^ matrix[:, slot].astype(np.uint64)) * mult
+    order = np.argsort(h)
+    sorted_h = h[order]
+    maybe = np.flatnonzero(sorted_h[1:] == sorted_h[:-1])
+    a, b = order[maybe], order[maybe + 1]
+    alike = (matrix[a] == matrix[b]).all(axis=1) & (keys[a] == keys[b])
+    same = np.zeros(n - 1, dtype=bool)
+    same[maybe[alike]] = True
+    starts = np.flatnonzero(np.r_[True, ~same])
+    first_of = order[starts][np.cumsum(np.r_[True, ~same]) - 1]  # per sorted position
+    later = np.flatnonzero(np.r_[False, same])
+    copies = np.stack([order[later], first_of[later]], axis=1).astype(np.int64)
+    return np.sort(order[starts]).astype(np.int64), copies
 
 
 def _runs(cols: Any) -> tuple[Any, Any]:
@@ -620,8 +664,9 @@ def _runs(cols: Any) -> tuple[Any, Any]:
     return order.astype(np.int64), same
 
 
-def _band_pairs_with(matrix: Any, rows: Any) -> Any:
-    """Row pairs ``(a, b)``, ``a < b``, agreeing on a whole band, one of them in ``rows``."""
+def _band_pairs_with(matrix: Any, rows: Any, allowed: Any) -> Any:
+    """Row pairs ``(a, b)``, ``a < b``, agreeing on a whole band, one of them in ``rows``,
+    both ``allowed`` (a bool per row)."""
     import numpy as np
 
     found: list[Any] = []
@@ -631,7 +676,7 @@ def _band_pairs_with(matrix: Any, rows: Any) -> Any:
         cols = np.ascontiguousarray(matrix[:, band * ROWS : (band + 1) * ROWS], dtype="<u8")
         key = cols[:, 0] << np.uint64(32) | cols[:, 1]
         key ^= (cols[:, 2] << np.uint64(32) | cols[:, 3]) * np.uint64(0x9E3779B97F4A7C15)
-        near = np.flatnonzero(np.isin(key, key[rows]))
+        near = np.flatnonzero(np.isin(key, key[rows]) & allowed)
         if len(near) <= 1:
             continue
         by_key: dict[int, list[int]] = {}
