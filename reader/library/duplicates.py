@@ -356,7 +356,7 @@ class DuplicateIndex:
         The same pairs and decisions as querying the LSH for every article and calling
         :meth:`similarity` for each candidate, all done with numpy arrays instead (on the
         realistic 100,000-article bench corpus: the LSH took ~190 s, a per-pair
-        :meth:`similarity` 46 s, this 2.9–3.4 s; at 1,000,000 articles 138 s and 1.39 GB):
+        :meth:`similarity` 46 s, this 2.9–3.4 s; at 1,000,000 articles 80–83 s and 1.39 GB):
         candidate pairs share a whole band and are streamed band by band; pairs whose raw
         similarity settles the answer (below ``THRESHOLD``, at least ``EXACT``, different
         title numbers, too few shared slots to matter) are decided at once, sampled holders
