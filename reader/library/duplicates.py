@@ -380,7 +380,7 @@ class DuplicateIndex:
 
         self._state()
         rows = self._row_of
-        # Copies stand in for by the row kept for them (see _copies): a pair with a copy is
+        # Each copy is represented by its kept row (see _copies): a pair with a copy is
         # decided as the same pair with its kept row.
         kept, copies = _copies(self._matrix, self._keys)
         stand_in = np.arange(len(self._ids))
@@ -463,9 +463,8 @@ class DuplicateIndex:
         the pair boilerplate at once, so one outsider found often settles a pair that
         :meth:`_boiler_counts` would check slot by slot, holder by holder (at 250,000 articles
         of the realistic bench corpus: 595,000 such pairs, all apart, ~105 s; 98 % are
-        settled here, in ~3 s). Each of
-        ``_PROBES`` rounds looks at one holder, spread over the holders, of one shared slot
-        not yet known to be boilerplate. A pair is turned down only when the boilerplate
+        settled here, in ~3 s). Each of ``_PROBES`` rounds looks at one holder, spread over
+        the holders, of one shared slot not yet known to be boilerplate. A pair is turned down only when the boilerplate
         found already brings it below ``THRESHOLD``, which the whole count can only confirm.
         """
         import numpy as np
@@ -644,6 +643,16 @@ def _copies(matrix: Any, keys: Any) -> tuple[Any, Any]:
     return np.sort(order[starts]).astype(np.int64), copies
 
 
+def _band_key(cols: Any) -> Any:
+    """A 64-bit mix of each row of a band's ``cols`` (uint64, ``ROWS`` = 4 wide): equal rows
+    mix alike; different rows rarely do, and callers compare the rows themselves."""
+    import numpy as np
+
+    key = cols[:, 0] << np.uint64(32) | cols[:, 1]
+    key ^= (cols[:, 2] << np.uint64(32) | cols[:, 3]) * np.uint64(0x9E3779B97F4A7C15)
+    return key
+
+
 def _runs(cols: Any) -> tuple[Any, Any]:
     """Rows sorted so that equal rows of ``cols`` (uint64, ``ROWS`` wide) are adjacent, and
     whether each sorted row equals the one before it.
@@ -652,8 +661,7 @@ def _runs(cols: Any) -> tuple[Any, Any]:
     two different rows share a mix, the rows themselves are sorted instead."""
     import numpy as np
 
-    key = cols[:, 0] << np.uint64(32) | cols[:, 1]
-    key ^= (cols[:, 2] << np.uint64(32) | cols[:, 3]) * np.uint64(0x9E3779B97F4A7C15)
+    key = _band_key(cols)
     order = np.argsort(key)
     sorted_key = key[order]
     same_key = sorted_key[1:] == sorted_key[:-1]
@@ -673,9 +681,7 @@ def _band_pairs_with(matrix: Any, rows: Any, allowed: Any) -> Any:
     wanted = np.zeros(matrix.shape[0], dtype=bool)
     wanted[rows] = True
     for band in range(BANDS):
-        cols = np.ascontiguousarray(matrix[:, band * ROWS : (band + 1) * ROWS], dtype="<u8")
-        key = cols[:, 0] << np.uint64(32) | cols[:, 1]
-        key ^= (cols[:, 2] << np.uint64(32) | cols[:, 3]) * np.uint64(0x9E3779B97F4A7C15)
+        key = _band_key(matrix[:, band * ROWS : (band + 1) * ROWS].astype(np.uint64))
         near = np.flatnonzero(np.isin(key, key[rows]) & allowed)
         if len(near) <= 1:
             continue
