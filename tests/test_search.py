@@ -575,3 +575,33 @@ def test_relevance_ranks_the_newest_matches_then_the_rest_newest_first(
     whole = c.search("数据", sort="relevance", limit=0, snippets=False)
     assert whole.ranked is None
     assert [h.row.id for h in whole.hits] == [h.row.id for h in full.hits]
+
+
+@pytest.mark.parametrize("sort", ["date", "relevance"])
+def test_category_filters_never_drive_the_full_text_query(
+    tmp_path,
+    monkeypatch,
+    sort: SearchSort,  # type: ignore[no-untyped-def]
+) -> None:
+    """A ``category:`` filter reaches FTS5 as a set of docnos to probe, never as rowid
+    lookups: SQLite would run the MATCH once per docno of the category (FTS5's plan string
+    ``=M…`` instead of ``M…``). Checked on every statement a filtered search runs, with and
+    without the relevance cut."""
+    c = _filtered_collection(tmp_path, unordered=False)
+    for small in (False, True):
+        if small:
+            monkeypatch.setattr(search_module, "RANK_CANDIDATES", 3)
+        statements: list[str] = []
+        c.store.conn.set_trace_callback(statements.append)
+        try:
+            result = c.search("category:科技 数据", sort=sort, limit=2, snippets=False)
+            c.search_ids("category:科技 数据", sort=sort)
+        finally:
+            c.store.conn.set_trace_callback(None)
+        assert result.total > 2
+        filtered = [s for s in statements if "article_nodes" in s and "MATCH" in s]
+        assert filtered
+        for sql in filtered:
+            plan = [r[3] for r in c.store.conn.execute("EXPLAIN QUERY PLAN " + sql)]
+            scans = [p.split(":", 1)[1] for p in plan if "VIRTUAL TABLE INDEX" in p]
+            assert scans and all("M" in p and "=" not in p for p in scans), plan

@@ -343,6 +343,7 @@ class Refresher:
         self.conn.execute("INSERT INTO fts(fts) VALUES ('delete-all')")
         self.conn.execute("INSERT INTO uni(uni) VALUES ('delete-all')")
         self.conn.execute("UPDATE articles SET indexed = 0, docno = NULL, minhash = NULL")
+        self.conn.execute("UPDATE article_nodes SET docno = NULL")
         self.conn.execute("UPDATE meta SET value = '1' WHERE key = 'fts_ordered'")
 
     # parse + metadata
@@ -382,7 +383,7 @@ class Refresher:
         per-statement overhead dominated the metadata pass)."""
         conn = self.conn
         articles: list[tuple[object, ...]] = []
-        nodes: list[tuple[str, int, int, str]] = []
+        nodes: list[tuple[str, int, int, str, int | None]] = []
         facets: list[tuple[str, str, int]] = []
         skipped: list[tuple[str, str, int, int, str, int | None]] = []
         for key, prepared, reason in batch:
@@ -411,7 +412,7 @@ class Refresher:
                 id_, docno = self._allocate(base), None
             row = (id_, key, path, found.mtime_ns, found.size, *prepared.columns, docno, dir_)
             articles.append(row)
-            nodes.extend((node, id_, depth, name) for node, depth, name in prepared.nodes)
+            nodes.extend((node, id_, depth, name, docno) for node, depth, name in prepared.nodes)
             facets.extend(("author", a, id_) for a in prepared.authors)
             facets.extend(("tag", t, id_) for t in prepared.tags)
             if old_id is None:
@@ -423,7 +424,7 @@ class Refresher:
             "docno, dir) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,0,?,?)",
             articles,
         )
-        conn.executemany("INSERT OR IGNORE INTO article_nodes VALUES (?, ?, ?, ?)", nodes)
+        conn.executemany("INSERT OR IGNORE INTO article_nodes VALUES (?, ?, ?, ?, ?)", nodes)
         conn.executemany("INSERT OR IGNORE INTO article_facets VALUES (?, ?, ?)", facets)
         conn.executemany("INSERT OR REPLACE INTO skipped VALUES (?, ?, ?, ?, ?, ?)", skipped)
 
@@ -530,4 +531,7 @@ class Refresher:
             "UPDATE articles SET indexed = ?, docno = ?, body = ?, words = ?, minhash = ? "
             "WHERE id = ?",
             updates,
+        )
+        conn.executemany(
+            "UPDATE article_nodes SET docno = ? WHERE id = ?", [(u[1], u[5]) for u in updates]
         )

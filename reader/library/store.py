@@ -13,7 +13,9 @@ Layout (one file per collection in ``paths.cache_dir()``, named by a hash of the
   a contentless table on SQLite 3.40 needs the original text); kept out of ``articles`` so
   list scans stay small. Articles open by parsing their file, so no Markdown is stored.
 - ``article_nodes``: one row per category node (every prefix of every category path,
-  ``"\\x1f"``-joined) so counts at every level come from one GROUP BY.
+  ``"\\x1f"``-joined) so counts at every level come from one GROUP BY. Its ``docno`` is the
+  article's FTS docno (set by the full-text pass), so a ``category:`` filter on full-text
+  matches is a set of docnos, with no join to ``articles`` for every match.
 - ``article_facets``: author and tag values (case-insensitive).
 - ``fts``: contentless FTS5 (title, body) over CJK-bigrammed plain text. Its rowid is a
   dense ``articles.docno`` handed out in date order by the FTS phase: small rowid deltas
@@ -56,7 +58,7 @@ try:
 except ImportError:  # pragma: no cover - Windows
     fcntl = None  # type: ignore[assignment]
 
-SCHEMA_VERSION = 11
+SCHEMA_VERSION = 12
 """Bump whenever the schema or the FTS text (tokenisation) changes: old files are rebuilt."""
 TEXT_VERSION = f"fold {FOLD_VERSION}, signature {SIGNATURE_VERSION}"
 """What the full-text pass computes; an index whose ``meta.text_version`` differs has that
@@ -108,6 +110,7 @@ CREATE TABLE article_nodes(
     id INTEGER NOT NULL,
     depth INTEGER NOT NULL,
     name TEXT NOT NULL,
+    docno INTEGER,
     PRIMARY KEY(node, id)
 ) WITHOUT ROWID;
 CREATE INDEX article_nodes_id ON article_nodes(id);
@@ -153,6 +156,25 @@ PRAGMA user_version = {SCHEMA_VERSION};
 
 class IncompatibleIndex(Exception):
     """The index file was written by another schema version or for other roots."""
+
+
+def _upgrade(conn: sqlite3.Connection) -> int:
+    """Bring a schema-11 index to 12 in place (``article_nodes.docno``, copied from
+    ``articles``: ~1 s at 100k articles) instead of rebuilding it; the new version."""
+    with conn:
+        conn.execute("BEGIN IMMEDIATE")
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        if version == SCHEMA_VERSION - 1:  # not upgraded meanwhile by another process
+            columns = [r[1] for r in conn.execute("PRAGMA table_info(article_nodes)")]
+            if columns != ["node", "id", "depth", "name"]:
+                raise IncompatibleIndex(f"index schema version {version} with {columns}")
+            conn.execute("ALTER TABLE article_nodes ADD COLUMN docno INTEGER")
+            conn.execute(
+                "UPDATE article_nodes SET docno = "
+                "(SELECT a.docno FROM articles a WHERE a.id = article_nodes.id)"
+            )
+            conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+    return int(conn.execute("PRAGMA user_version").fetchone()[0])
 
 
 def is_busy(exc: sqlite3.OperationalError) -> bool:
@@ -269,6 +291,8 @@ class Store:
                     + "COMMIT;"
                 )
                 version = conn.execute("PRAGMA user_version").fetchone()[0]
+            if version == SCHEMA_VERSION - 1:
+                version = _upgrade(conn)
             if version != SCHEMA_VERSION:
                 raise IncompatibleIndex(
                     f"index schema version {version}, this program uses {SCHEMA_VERSION}"
