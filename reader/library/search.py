@@ -296,7 +296,11 @@ def _ranked(
         nodes = _match_nodes(store.category_nodes(), wanted)
         cond += _in_categories(len(nodes))
         match += nodes
-    if not where.conditions and (relevance or store.fts_ordered()):
+    # Every id of a filtered search: joined in SQL below (one lookup per passing match)
+    # rather than mapped from docnos in chunks afterwards (82–88 ms against 32–64 ms for
+    # 18,955 of 100k).
+    join_all = bool(q.category) and limit < 0
+    if not where.conditions and not join_all and (relevance or store.fts_ordered()):
         # Order and page inside FTS5: rowid (= date) order, or BM25 with a top-N sort.
         if cut is not None:
             above = RANK_CANDIDATES
@@ -322,7 +326,7 @@ def _ranked(
             else:  # the whole result is on this page (or no total was asked for)
                 total = len(rows) if count else len(page)
         return _Page(page, total, None, ranked)
-    if where.conditions:
+    if where.conditions or join_all:
         if cut is None:
             matches = f"SELECT rowid AS docno, {score} AS score FROM {table} WHERE {cond}"
             args: list[str | int] = [*match]
