@@ -163,3 +163,39 @@ def test_network_fs_detection(tmp_path: Path) -> None:
     assert watch_module.network_fs(Path("/mnt/news/local/a"), mounts) is None
     assert watch_module.network_fs(Path("/mnt/newsroom"), mounts) is None
     assert watch_module.network_fs(Path("/home/x"), mounts) is None
+
+
+async def test_the_background_walk_runs_in_a_child_and_finds_edits_in_place(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A file rewritten in place while the app was closed (its folder's stamps unchanged):
+    the start-up refresh cannot see it, the background full walk does, in a child process
+    (its memory and CPU stay out of the app), and the list shows the new title."""
+    from reader.library import dirs, refresh_child
+    from reader.library.index import Collection
+
+    root = small_collection(tmp_path / "c", 4)
+    later = time.time_ns() + dirs.RACY_NS + 10**9  # the new folder's stamps are trusted
+    monkeypatch.setattr(dirs, "now_ns", lambda: later)
+    with Collection([root]) as coll:
+        coll.refresh(workers=1)
+    target = root / "2021-01-02-post-001.md"
+    stat = target.stat()
+    target.write_text(
+        target.read_text(encoding="utf-8").replace("Post 001", "Rewritten 001"), encoding="utf-8"
+    )
+    os.utime(target, ns=(stat.st_atime_ns, stat.st_mtime_ns + 3_000_000_000))
+    calls: list[bool] = []
+    real = refresh_child.refresh_in_child
+
+    def spy(*args: object, **kwargs: object) -> object:
+        calls.append(bool(kwargs.get("full")))
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(refresh_child, "refresh_in_child", spy)
+    app = make_app(root)  # watch off: the walk follows the start-up refresh
+    async with app.run_test(size=(120, 40)) as pilot:
+        await poll(pilot, lambda: "Rewritten 001 第1篇" in titles(app))
+        await poll(pilot, lambda: "~1" in screen_text(app))
+        assert calls == [True]
+        assert "Post 001 第1篇" not in titles(app)

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from test_tui_support import make_app, screen_text, settle, small_collection, write_post
 
+from reader.library import refresh_child
 from reader.library.index import Collection
 from reader.tui.widgets.article_list import ArticleList
 from reader.tui.widgets.status_line import StatusLine
@@ -106,7 +107,12 @@ async def test_index_failure_is_reported_not_raised(
     def broken(self, progress=None, **kwargs):
         raise OSError("disk full [b]")
 
+    def broken_child(*args, **kwargs):
+        raise OSError("disk full [b]")
+
     monkeypatch.setattr(Collection, "refresh", broken)
+    # the background full walk runs in a child process, out of reach of the patch above
+    monkeypatch.setattr(refresh_child, "refresh_in_child", broken_child)
     app = make_app(root)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)

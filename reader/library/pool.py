@@ -30,6 +30,7 @@ from reader.library.records import (
 
 if TYPE_CHECKING:  # multiprocessing and concurrent.futures cost ~15 ms to import: only
     from concurrent.futures import Executor, Future  # a refresh with files to parse needs them
+    from multiprocessing.context import ForkServerContext, SpawnContext
 
 T = TypeVar("T")
 
@@ -135,8 +136,8 @@ def fts_chunk(items: list[tuple[int, str, str]]) -> list[FtsRow]:
     return out
 
 
-def _watch_parent() -> None:
-    """Worker initializer: exit as soon as the indexing process dies (even by SIGKILL).
+def watch_parent() -> None:
+    """Exit as soon as the parent process dies (even by SIGKILL).
 
     Otherwise an orphaned worker finishes its current (possibly huge) chunk for nobody.
     """
@@ -154,10 +155,10 @@ def _watch_parent() -> None:
     threading.Thread(target=wait, name="parent-watch", daemon=True).start()
 
 
-def make_pool(workers: int) -> Executor:
-    # forkserver/spawn, not fork: refresh often runs in a thread of a threaded program.
+def mp_context() -> ForkServerContext | SpawnContext:
+    """The multiprocessing context for child processes: forkserver (or spawn), not fork, as
+    refresh often runs in a thread of a threaded program; its helpers are started here."""
     import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
 
     methods = multiprocessing.get_all_start_methods()
     method = "forkserver" if "forkserver" in methods else "spawn"
@@ -171,9 +172,13 @@ def make_pool(workers: int) -> Executor:
             from multiprocessing import forkserver
 
             forkserver.ensure_running()
-    return ProcessPoolExecutor(
-        workers, mp_context=multiprocessing.get_context(method), initializer=_worker_init
-    )
+    return multiprocessing.get_context(method)  # type: ignore[return-value]
+
+
+def make_pool(workers: int) -> Executor:
+    from concurrent.futures import ProcessPoolExecutor
+
+    return ProcessPoolExecutor(workers, mp_context=mp_context(), initializer=_worker_init)
 
 
 @contextlib.contextmanager
@@ -196,11 +201,16 @@ def _has_fd(stream: object) -> bool:
 
 def _worker_init() -> None:
     """Worker initializer: silence output (a TUI owns the terminal), watch the parent."""
+    silence_output()
+    watch_parent()
+
+
+def silence_output() -> None:
+    """Send this process's stdout and stderr to /dev/null (a TUI owns the terminal)."""
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, 1)
     os.dup2(devnull, 2)
     os.close(devnull)
-    _watch_parent()
 
 
 def check_not_bootstrapping() -> None:

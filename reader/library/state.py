@@ -40,11 +40,16 @@ class ArticleState(NamedTuple):
     position: int = 0
 
 
+def default_state_path() -> Path:
+    """Where reading state lives unless a path is given."""
+    return paths.data_dir() / "state.sqlite3"
+
+
 class StateStore:
     """Read / starred / position per article key in a small WAL-mode SQLite file."""
 
     def __init__(self, path: Path | None = None) -> None:
-        self.path = Path(path) if path is not None else paths.data_dir() / "state.sqlite3"
+        self.path = Path(path) if path is not None else default_state_path()
         self.warnings: list[str] = []
         self._lock = threading.RLock()
         self.path.parent.mkdir(parents=True, exist_ok=True)

@@ -109,7 +109,7 @@ class RefreshMixin(ScreenBase):
         if kind == "start":
             self.index_status = Text("checking for changes…")
             self._update_status()
-        self._refresh_worker(full)
+        self._refresh_worker(full, in_child=kind == "walk")
 
     def _next_refresh(self) -> None:
         """After a refresh: start watching (once), then what was queued meanwhile."""
@@ -125,7 +125,9 @@ class RefreshMixin(ScreenBase):
             self._begin_refresh("walk", full=True)
 
     @work(thread=True, exclusive=True, group="refresh", description="refresh index")
-    def _refresh_worker(self, full: bool = False) -> None:
+    def _refresh_worker(self, full: bool = False, in_child: bool = False) -> None:
+        """Refresh in this thread, or (``in_child``: the background full walk) in a child
+        process, whose memory and CPU stay out of the app (see :mod:`.refresh_child`)."""
         worker = get_current_worker()
         throttle = ProgressThrottle()
 
@@ -137,10 +139,25 @@ class RefreshMixin(ScreenBase):
             self.post_message(msg.IndexProgress(p.phase, p.done, p.total))
 
         try:
-            with self.backend.worker_collection() as collection:
-                if collection.count() == 0:
-                    self.post_message(msg.IndexEmpty())
-                report = collection.refresh(progress, full=full)
+            if in_child and not self.backend.collection.store.in_memory:
+                from reader.library.refresh_child import refresh_in_child
+
+                backend = self.backend
+                report = refresh_in_child(
+                    backend.roots,
+                    cache_dir=backend.cache_dir,
+                    state_path=backend.state_path,
+                    full=full,
+                    progress=progress,
+                    cancelled=lambda: worker.is_cancelled,
+                )
+                if report is None:
+                    return
+            else:
+                with self.backend.worker_collection() as collection:
+                    if collection.count() == 0:
+                        self.post_message(msg.IndexEmpty())
+                    report = collection.refresh(progress, full=full)
         except RefreshCancelled:
             return
         except Exception as exc:
