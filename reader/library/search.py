@@ -260,9 +260,9 @@ def _ranked(
     docnos (:func:`_in_categories`): applied inside the FTS query for a newest-first page,
     and to each match before it is joined to its row otherwise. Other filters join the
     matches in SQL (:func:`_joined`): they must look at each match's row anyway, and one
-    pass scores, sorts and counts. Relevance ranks at most :data:`RANK_CANDIDATES` matches (:func:`_rank_cut`),
-    the newest matches of the words with or without filters, so a filtered search is always
-    the unfiltered one narrowed.
+    pass scores, sorts and counts. Relevance ranks at most :data:`RANK_CANDIDATES` matches
+    (:func:`_rank_cut`), the newest matches of the words with or without filters, so a
+    filtered search is always the unfiltered one narrowed.
     """
     plan = plan_query(q)
     if (q.has_text and not plan.searchable) or (q.is_empty and q.text.strip()):
