@@ -605,3 +605,22 @@ def test_category_filters_never_drive_the_full_text_query(
             plan = [r[3] for r in c.store.conn.execute("EXPLAIN QUERY PLAN " + sql)]
             scans = [p.split(":", 1)[1] for p in plan if "VIRTUAL TABLE INDEX" in p]
             assert scans and all("M" in p and "=" not in p for p in scans), plan
+
+
+def test_docnos_map_to_ids_across_chunks_in_order() -> None:
+    """Every id of a large result is mapped a chunk at a time: order, the row count (also
+    of rows whose article has gone), and one shared 0.0 across chunk boundaries."""
+
+    class Store:
+        calls = 0
+
+        def docno_ids(self, docnos: list[int]) -> dict[int, int]:
+            Store.calls += 1
+            return {d: d * 10 for d in docnos if d % 1000 != 7}  # some rows have gone
+
+    rows = [(d, -1.5 if d % 3 else float("0")) for d in range(4500, 0, -1)]
+    page, found = search_module._with_ids(Store(), iter(rows))  # type: ignore[arg-type]
+    assert found == 4500 and Store.calls == 3
+    assert page == [(d * 10, sc) for d, sc in rows if d % 1000 != 7]
+    zeros = [sc for _, sc in page if sc == 0.0]
+    assert len(zeros) == 1499 and len({id(z) for z in zeros}) == 1  # 2007 has gone
