@@ -44,6 +44,8 @@ def test_a_full_walk_in_a_child_finds_an_edit_in_place(
         coll.refresh(workers=1)
         _edit_in_place(root / "p07.md", "number7", "zebra7")
         assert coll.refresh(workers=1).updated == 0  # quick: the directory did not change
+        for n in range(80):  # more than INLINE_LIMIT: the child starts its own parse pool
+            write_post(root / "more", f"m{n:02d}.md", f"新{n}", f"新增 added{n}。")
 
         def not_here(*args: object, **kwargs: object) -> object:
             raise AssertionError("the refresh ran in the calling process")
@@ -54,11 +56,12 @@ def test_a_full_walk_in_a_child_finds_an_edit_in_place(
             [root], cache_dir=cache, state_path=state_path, full=True, progress=events.append
         )
         assert report is not None
-        assert (report.updated, report.added, report.removed, report.articles) == (1, 0, 0, 30)
+        assert (report.updated, report.added, report.removed, report.articles) == (1, 80, 0, 110)
         assert events and {"scan", "parse", "write"} <= {p.phase for p in events}
         assert events[-1].phase == "done"
         assert [h.row.title for h in coll.search("zebra7").hits] == ["标题7"]
         assert coll.search("number7").total == 0
+        assert [h.row.title for h in coll.search("added79").hits] == ["新79"]
     assert multiprocessing.active_children() == []
 
 
