@@ -199,3 +199,27 @@ async def test_the_background_walk_runs_in_a_child_and_finds_edits_in_place(
         await poll(pilot, lambda: "~1" in screen_text(app))
         assert calls == [True]
         assert "Post 001 第1篇" not in titles(app)
+
+
+async def test_with_an_in_memory_index_the_walk_stays_in_the_app(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An unusable cache folder gives a temporary in-memory index, which a child process
+    cannot see: the background walk then runs in a thread of the app."""
+    from reader.config import Config
+    from reader.library import refresh_child
+    from reader.tui.backend import Backend
+
+    root = small_collection(tmp_path / "c", 3)
+    blocker = tmp_path / "cache-is-a-file"
+    blocker.write_text("x")
+    calls: list[object] = []
+    monkeypatch.setattr(refresh_child, "refresh_in_child", lambda *a, **k: calls.append(a))
+    app = ReaderApp([root], config=Config(watch=False), backend=Backend([root], cache_dir=blocker))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await poll(pilot, lambda: app.screen._walk_started and not app.screen.indexing)  # type: ignore[attr-defined]
+        await settle(pilot)
+        assert app.backend.collection.store.in_memory
+        assert calls == []
+        assert len(titles(app)) == 3
+        assert "indexing failed" not in screen_text(app)
