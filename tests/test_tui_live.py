@@ -223,3 +223,30 @@ async def test_with_an_in_memory_index_the_walk_stays_in_the_app(
         assert calls == []
         assert len(titles(app)) == 3
         assert "indexing failed" not in screen_text(app)
+
+
+async def test_live_refreshes_run_in_a_child(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A file deleted while the app runs: the refresh that follows (a deletion regroups
+    every article) runs in a child process, and the list drops the article."""
+    from reader.library import refresh_child
+
+    root = small_collection(tmp_path / "c", 4)
+    app = make_app(root, watch=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await start_watching(app, pilot)
+        calls: list[bool] = []
+        real = refresh_child.refresh_in_child
+
+        def spy(*args: object, **kwargs: object) -> object:
+            calls.append(bool(kwargs.get("full")))
+            return real(*args, **kwargs)  # type: ignore[arg-type]
+
+        monkeypatch.setattr(refresh_child, "refresh_in_child", spy)
+        article_list = app.screen.query_one(ArticleList)
+        (root / "2021-01-02-post-001.md").unlink()
+        await poll(pilot, lambda: article_list.count == 3)
+        await poll(pilot, lambda: "−1 removed" in screen_text(app))
+        assert calls and calls[0] is False
+        assert "Post 001 第1篇" not in titles(app)

@@ -109,7 +109,7 @@ class RefreshMixin(ScreenBase):
         if kind == "start":
             self.index_status = Text("checking for changes…")
             self._update_status()
-        self._refresh_worker(full, in_child=kind == "walk")
+        self._refresh_worker(full, in_child=kind in ("live", "walk"))
 
     def _next_refresh(self) -> None:
         """After a refresh: start watching (once), then what was queued meanwhile."""
@@ -126,8 +126,10 @@ class RefreshMixin(ScreenBase):
 
     @work(thread=True, exclusive=True, group="refresh", description="refresh index")
     def _refresh_worker(self, full: bool = False, in_child: bool = False) -> None:
-        """Refresh in this thread, or (``in_child``: the background full walk) in a child
-        process, whose memory and CPU stay out of the app (see :mod:`.refresh_child`)."""
+        """Refresh in this thread, or (``in_child``: live refreshes and the background full
+        walk) in a child process, whose memory and CPU stay out of the app (see
+        :mod:`reader.library.refresh_child`): a deletion at 100k regroups every article,
+        which took the app from 69 to 296 MB in its own process."""
         worker = get_current_worker()
         throttle = ProgressThrottle()
 
