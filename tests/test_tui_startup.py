@@ -12,6 +12,7 @@ from test_tui_support import make_app, screen_text, settle, small_collection, wr
 
 from reader.library import refresh_child
 from reader.library.index import Collection
+from reader.library.state import StateStore
 from reader.tui.widgets.article_list import ArticleList
 from reader.tui.widgets.status_line import StatusLine
 
@@ -43,7 +44,21 @@ def gated_refresh(monkeypatch: pytest.MonkeyPatch):
         return original(self, wrapped, **kwargs)
 
     monkeypatch.setattr(Collection, "refresh", refresh)
+    # The app refreshes in a child process, out of reach of the gate: run it here instead.
+    monkeypatch.setattr(refresh_child, "refresh_in_child", refresh_in_this_process)
     return gate, reached, release
+
+
+def refresh_in_this_process(
+    roots, *, cache_dir=None, state_path=None, full=False, progress=None, cancelled=None
+):
+    """``refresh_in_child`` without the child, so that a test can hold the refresh."""
+    state = StateStore(state_path)
+    try:
+        with Collection(roots, cache_dir=cache_dir, state=state) as collection:
+            return collection.refresh(progress, full=full)
+    finally:
+        state.close()
 
 
 async def test_warm_index_shows_before_refresh_and_keeps_cursor(

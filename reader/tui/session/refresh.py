@@ -1,4 +1,5 @@
-"""Refresh: the incremental re-index in a thread worker, its progress and its report."""
+"""Refresh: the incremental re-index in a child process run from a thread worker, its
+progress and its report."""
 
 from __future__ import annotations
 
@@ -109,7 +110,7 @@ class RefreshMixin(ScreenBase):
         if kind == "start":
             self.index_status = Text("checking for changes…")
             self._update_status()
-        self._refresh_worker(full, in_child=kind in ("live", "walk"))
+        self._refresh_worker(full)
 
     def _next_refresh(self) -> None:
         """After a refresh: start watching (once), then what was queued meanwhile."""
@@ -125,11 +126,12 @@ class RefreshMixin(ScreenBase):
             self._begin_refresh("walk", full=True)
 
     @work(thread=True, exclusive=True, group="refresh", description="refresh index")
-    def _refresh_worker(self, full: bool = False, in_child: bool = False) -> None:
-        """Refresh in this thread, or (``in_child``: live refreshes and the background full
-        walk) in a child process, whose memory and CPU stay out of the app (see
-        :mod:`reader.library.refresh_child`): a deletion at 100k regroups every article,
-        which took the app from 69 to 296 MB in its own process."""
+    def _refresh_worker(self, full: bool = False) -> None:
+        """Refresh in a child process, whose memory and CPU stay out of the app (see
+        :mod:`reader.library.refresh_child`): at 100k a deletion regroups every article,
+        which took the app from 69 to 296 MB when it ran in this thread, and a first index
+        peaks at ~380 MB. An in-memory index (unusable cache folder) is refreshed here: a
+        child process could not see it."""
         worker = get_current_worker()
         throttle = ProgressThrottle()
 
@@ -141,7 +143,14 @@ class RefreshMixin(ScreenBase):
             self.post_message(msg.IndexProgress(p.phase, p.done, p.total))
 
         try:
-            if in_child and not self.backend.collection.store.in_memory:
+            report = None
+            with self.backend.worker_collection() as collection:
+                if collection.count() == 0:
+                    self.post_message(msg.IndexEmpty())
+                in_memory = collection.store.in_memory
+                if in_memory:
+                    report = collection.refresh(progress, full=full)
+            if not in_memory:
                 from reader.library.refresh_child import refresh_in_child
 
                 backend = self.backend
@@ -153,13 +162,8 @@ class RefreshMixin(ScreenBase):
                     progress=progress,
                     cancelled=lambda: worker.is_cancelled,
                 )
-                if report is None:
-                    return
-            else:
-                with self.backend.worker_collection() as collection:
-                    if collection.count() == 0:
-                        self.post_message(msg.IndexEmpty())
-                    report = collection.refresh(progress, full=full)
+            if report is None:
+                return
         except RefreshCancelled:
             return
         except Exception as exc:
