@@ -201,11 +201,12 @@ async def test_the_background_walk_runs_in_a_child_and_finds_edits_in_place(
         assert "Post 001 第1篇" not in titles(app)
 
 
-async def test_with_an_in_memory_index_the_walk_stays_in_the_app(
+async def test_with_an_in_memory_index_refreshes_stay_in_the_app(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """An unusable cache folder gives a temporary in-memory index, which a child process
-    cannot see: the background walk then runs in a thread of the app."""
+    cannot see: every refresh (the start-up one, the background walk) then runs in a
+    thread of the app."""
     from reader.config import Config
     from reader.library import refresh_child
     from reader.tui.backend import Backend
