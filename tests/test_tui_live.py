@@ -41,6 +41,21 @@ async def start_watching(app: ReaderApp, pilot: Pilot[int]) -> None:
     await settle(pilot)
 
 
+def spy_on_child_refreshes(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
+    """Record the ``full`` flag of every refresh run in a child process from now on."""
+    from reader.library import refresh_child
+
+    calls: list[bool] = []
+    real = refresh_child.refresh_in_child
+
+    def spy(*args: object, **kwargs: object) -> object:
+        calls.append(bool(kwargs.get("full")))
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(refresh_child, "refresh_in_child", spy)
+    return calls
+
+
 def titles(app: ReaderApp) -> list[str]:
     article_list = app.screen.query_one(ArticleList)
     rows = [article_list.row_at(i) for i in range(article_list.count)]
@@ -171,7 +186,7 @@ async def test_the_background_walk_runs_in_a_child_and_finds_edits_in_place(
     """A file rewritten in place while the app was closed (its folder's stamps unchanged):
     the start-up refresh cannot see it, the background full walk does, in a child process
     (its memory and CPU stay out of the app), and the list shows the new title."""
-    from reader.library import dirs, refresh_child
+    from reader.library import dirs
     from reader.library.index import Collection
 
     root = small_collection(tmp_path / "c", 4)
@@ -185,14 +200,7 @@ async def test_the_background_walk_runs_in_a_child_and_finds_edits_in_place(
         target.read_text(encoding="utf-8").replace("Post 001", "Rewritten 001"), encoding="utf-8"
     )
     os.utime(target, ns=(stat.st_atime_ns, stat.st_mtime_ns + 3_000_000_000))
-    calls: list[bool] = []
-    real = refresh_child.refresh_in_child
-
-    def spy(*args: object, **kwargs: object) -> object:
-        calls.append(bool(kwargs.get("full")))
-        return real(*args, **kwargs)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(refresh_child, "refresh_in_child", spy)
+    calls = spy_on_child_refreshes(monkeypatch)
     app = make_app(root)  # watch off: the walk follows the start-up refresh
     async with app.run_test(size=(120, 40)) as pilot:
         await poll(pilot, lambda: "Rewritten 001 第1篇" in titles(app))
@@ -231,20 +239,12 @@ async def test_live_refreshes_run_in_a_child(
 ) -> None:
     """A file deleted while the app runs: the refresh that follows (a deletion regroups
     every article) runs in a child process, and the list drops the article."""
-    from reader.library import refresh_child
 
     root = small_collection(tmp_path / "c", 4)
     app = make_app(root, watch=True)
     async with app.run_test(size=(120, 40)) as pilot:
         await start_watching(app, pilot)
-        calls: list[bool] = []
-        real = refresh_child.refresh_in_child
-
-        def spy(*args: object, **kwargs: object) -> object:
-            calls.append(bool(kwargs.get("full")))
-            return real(*args, **kwargs)  # type: ignore[arg-type]
-
-        monkeypatch.setattr(refresh_child, "refresh_in_child", spy)
+        calls = spy_on_child_refreshes(monkeypatch)
         article_list = app.screen.query_one(ArticleList)
         (root / "2021-01-02-post-001.md").unlink()
         await poll(pilot, lambda: article_list.count == 3)
