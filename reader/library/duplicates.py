@@ -464,8 +464,9 @@ class DuplicateIndex:
         :meth:`_boiler_counts` would check slot by slot, holder by holder (at 250,000 articles
         of the realistic bench corpus: 595,000 such pairs, all apart, ~105 s; 98 % are
         settled here, in ~3 s). Each of ``_PROBES`` rounds looks at one holder, spread over
-        the holders, of one shared slot not yet known to be boilerplate. A pair is turned down only when the boilerplate
-        found already brings it below ``THRESHOLD``, which the whole count can only confirm.
+        the holders, of one shared slot not yet known to be boilerplate. A pair is turned
+        down only when the boilerplate found already brings it below ``THRESHOLD``, which
+        the whole count can only confirm.
         """
         import numpy as np
 
@@ -713,7 +714,8 @@ def grow(
     new_ids: Iterable[int],
 ) -> list[list[int]]:
     """:func:`group` of ``signatures`` when the only change since ``old_groups`` were found
-    is the articles ``new_ids`` (added, none changed or removed); see :meth:`DuplicateIndex.grown`."""
+    is the articles ``new_ids`` (added, none changed or removed); see
+    :meth:`DuplicateIndex.grown`."""
     index = DuplicateIndex()
     index.add_many(signatures)
     return index.grown(old_groups, new_ids)

@@ -178,7 +178,7 @@ def mp_context() -> ForkServerContext | SpawnContext:
 def make_pool(workers: int) -> Executor:
     from concurrent.futures import ProcessPoolExecutor
 
-    return ProcessPoolExecutor(workers, mp_context=mp_context(), initializer=_worker_init)
+    return ProcessPoolExecutor(workers, mp_context=mp_context(), initializer=init_child)
 
 
 @contextlib.contextmanager
@@ -199,8 +199,9 @@ def _has_fd(stream: object) -> bool:
         return False
 
 
-def _worker_init() -> None:
-    """Worker initializer: silence output (a TUI owns the terminal), watch the parent."""
+def init_child() -> None:
+    """First thing in a child process (pool worker, :mod:`.refresh_child`): silence its
+    output (a TUI owns the terminal) and exit when the parent dies."""
     silence_output()
     watch_parent()
 

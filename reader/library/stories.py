@@ -13,7 +13,8 @@
   ``meta.grouped`` is ``'added'`` and only pairs with a new article or inside an old group
   are decided (:func:`reader.library.duplicates.grow`: the same groups; 2.1–2.3 s instead
   of 2.9–3.4 s at 100,000 articles, 22 s instead of 80–83 s at 1,000,000); new articles
-  are those whose docno is above ``meta.grouped_docno`` (new rows take the next docno; changed rows keep theirs).
+  are those whose docno is above ``meta.grouped_docno`` (new rows take the next docno;
+  changed rows keep theirs).
 - **Related.** :func:`related_ids` runs :func:`reader.library.related.related_query` (the
   article's rarest characteristic terms, an OR query) with BM25 over ``fts``.
 """
